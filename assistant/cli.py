@@ -1,0 +1,66 @@
+"""Command line: a thin shell over assistant.api.
+
+    python -m assistant advise "朋友去年借了我10万元……"
+    echo "不还钱就让你坐牢" | python -m assistant check --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from . import api
+from .errors import AssistantError
+from .render import render_advice, render_assessment, render_citations, render_report
+
+
+def _read_text(arg: str | None) -> str:
+    if arg is None or arg == "-":
+        return sys.stdin.read()
+    return arg
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Lawful debt-collection assistant (PRC law)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("advise", "the whole pipeline: classification, legal position, plan, citations, checked drafts"),
+        ("assess", "classify the debtor: hardship, bad_faith or unclear"),
+        ("check", "vet a message or letter for legality"),
+        ("retrieve", "find the law for a question"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("text", nargs="?", help="the text; '-' or nothing reads standard input")
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
+        if name == "retrieve":
+            p.add_argument("-k", type=int, default=5, help="how many articles (1-50)")
+        if name in ("advise", "assess"):
+            p.add_argument("--today", type=date.fromisoformat, default=None, help="resolve relative dates against this day (YYYY-MM-DD)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        text = _read_text(args.text)
+        if args.command == "advise":
+            result = api.advise(text, today=args.today)
+            out = result.model_dump_json(indent=2) if args.json else render_advice(result)
+        elif args.command == "assess":
+            assessment = api.assess(text, today=args.today)
+            out = assessment.model_dump_json(indent=2) if args.json else render_assessment(assessment)
+        elif args.command == "check":
+            report = api.check(text)
+            out = report.model_dump_json(indent=2) if args.json else render_report(report)
+        else:
+            hits = api.retrieve(text, k=args.k)
+            out = json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2) if args.json else render_citations(hits)
+    except AssistantError as exc:
+        print(f"错误 / error: {exc.user_message}", file=sys.stderr)
+        return 2
+    print(out)
+    if args.command == "check" and not report.legal:
+        return 1
+    return 0

@@ -1,0 +1,109 @@
+"""The one direction of flow: intake → assess → legal position → retrieve → plan → draft → check.
+
+Each step is its own module; this file only wires them and gathers the law the advice stands on.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from .errors import AssistantError
+from .models import Advice, Basis, Case, Citation, LegalPosition
+
+log = logging.getLogger(__name__)
+
+# How many retrieved articles (beyond the ones the plan cites) the advice carries.
+RETRIEVED_PER_ADVICE = 3
+
+
+def run(narrative: str, *, case: Case | None = None, today: date) -> Advice:
+    from .assess import classify
+    from .drafting import draft_documents
+    from .intake import extract_case
+    from .position import legal_position
+    from .strategy import plan_strategy
+
+    warnings: list[str] = []
+    if case is None:
+        case = extract_case(narrative, today=today)
+    elif not case.narrative:
+        # an edited case from the UI keeps the narrative the classification reads
+        case = case.model_copy(update={"narrative": narrative})
+    case = _with_llm_facts(case, warnings)
+
+    assessment = classify(case)
+    position = legal_position(case)
+    strategy = plan_strategy(case, assessment, position)
+    citations = gather_citations(case, position, [b for step in strategy.steps for b in step.basis], warnings)
+    drafts = draft_documents(case, assessment, position, strategy, citations)
+    return Advice(
+        case=case,
+        assessment=assessment,
+        position=position,
+        stage=strategy.stage,
+        stage_reason=strategy.reason,
+        plan=strategy.steps,
+        negotiation=strategy.negotiation,
+        citations=citations,
+        drafts=drafts,
+        warnings=[*strategy.warnings, *warnings],
+    )
+
+
+def _with_llm_facts(case: Case, warnings: list[str]) -> Case:
+    """Merge LLM-extracted facts when an LLM is configured; the rule facts win on numbers."""
+    from .settings import get_settings
+
+    if get_settings().llm_backend == "none":
+        return case
+    try:
+        from .llm import extract_with_llm
+        from .intake import merge_cases
+
+        return merge_cases(case, extract_with_llm(case.narrative, today=case.today))
+    except AssistantError as exc:
+        warnings.append(f"LLM 不可用，已使用规则提取 / LLM unavailable, rule extraction used: {exc.user_message}")
+        return case
+
+
+def gather_citations(case: Case, position: LegalPosition, plan_basis: list[Basis], warnings: list[str]) -> list[Citation]:
+    """The articles the plan and the position rely on, looked up exactly, plus the best retrieved ones.
+
+    Exact lookups come first: a citation the advice relies on must be the article itself, never a
+    neighbour the retriever happened to rank higher.
+    """
+    from .statutes import get_article
+
+    wanted: list[Basis] = [*plan_basis]
+    for part in (position.interest, position.limitation, position.payment_order, position.fees):
+        if part is not None:
+            wanted.extend(part.basis)
+
+    seen: set[tuple[str, str]] = set()
+    citations: list[Citation] = []
+    for basis in wanted:
+        key = (basis.law, basis.article)
+        if key in seen:
+            continue
+        seen.add(key)
+        found = get_article(basis.law, basis.article)
+        if found is None:
+            log.warning("basis without a text in the knowledge base: %s %s", basis.law, basis.article)
+            continue
+        citations.append(found)
+
+    try:
+        from .retrieval import get_retriever
+
+        added = 0
+        for hit in get_retriever().search((case.narrative or "借款到期不还")[:500], k=RETRIEVED_PER_ADVICE + len(seen)):
+            key = (hit.law, hit.article)
+            if key in seen or added == RETRIEVED_PER_ADVICE:
+                continue
+            seen.add(key)
+            citations.append(hit)
+            added += 1
+    except AssistantError as exc:
+        warnings.append(f"检索暂不可用 / retrieval unavailable: {exc.user_message}")
+    return citations
