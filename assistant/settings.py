@@ -6,6 +6,7 @@ that ships inside a PyPI package.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,8 +15,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
-PROMPTS_DIR = REPO_ROOT / "prompts"
+# Overridable so that an eval can run against a deliberately altered copy of the rules.
+KNOWLEDGE_DIR = Path(os.environ.get("DEBT_KNOWLEDGE_DIR") or REPO_ROOT / "knowledge")
+PROMPTS_DIR = Path(os.environ.get("DEBT_PROMPTS_DIR") or REPO_ROOT / "prompts")
 
 
 class Settings(BaseSettings):
