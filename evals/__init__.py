@@ -1,0 +1,1 @@
+"""Evaluation datasets and the one runner: ``python -m evals``."""
