@@ -1,0 +1,138 @@
+"""Legality-checker evaluation: violation recall, false-positive rate, precision/recall per code.
+
+Dataset: `evals/legality.jsonl`, one message a line with `id, text, legal, codes, hard, lang, note`
+and an optional `case` (principal, rate_annual_percent, loan_date, repaid, creditor_kind,
+debtor_kind, today, illegal_purpose) for the structural amount checks.
+
+    python -m evals.legality_eval [path]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from assistant.models import Case, Fact, LegalityReport, Party, PartyKind, Rate, RatePeriod
+
+DEFAULT_PATH = Path(__file__).with_name("legality.jsonl")
+# the eval's notion of "today"; case contexts are written relative to it
+EVAL_TODAY = date(2026, 11, 28)
+
+CheckFn = Callable[[str, Case | None], LegalityReport]
+
+
+def case_from_context(ctx: dict[str, Any] | None) -> Case | None:
+    """Build a minimal Case from the compact context stored with an eval message."""
+    if not ctx:
+        return None
+    today = date.fromisoformat(ctx["today"]) if "today" in ctx else EVAL_TODAY
+    case = Case(today=today)
+    if "principal" in ctx:
+        case.principal = Fact[Decimal](value=Decimal(str(ctx["principal"])))
+    if "repaid" in ctx:
+        case.repaid = Fact[Decimal](value=Decimal(str(ctx["repaid"])))
+    if "rate_annual_percent" in ctx:
+        pct = Decimal(str(ctx["rate_annual_percent"]))
+        case.rate = Rate(annual_percent=pct, stated_period=RatePeriod.year, stated_value=pct)
+    if "loan_date" in ctx:
+        case.loan_date = Fact[date](value=date.fromisoformat(ctx["loan_date"]))
+    if "creditor_kind" in ctx:
+        case.creditor = Party(kind=PartyKind(ctx["creditor_kind"]))
+    if "debtor_kind" in ctx:
+        case.debtor = Party(kind=PartyKind(ctx["debtor_kind"]))
+    if "illegal_purpose" in ctx:
+        case.illegal_purpose = Fact[str](value=ctx["illegal_purpose"])
+    return case
+
+
+def load_items(path: Path | str = DEFAULT_PATH) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def evaluate_legality(check_fn: CheckFn, path: Path | str = DEFAULT_PATH) -> dict[str, Any]:
+    """Run `check_fn(text, case)` on every message and score it against the labels.
+
+    A message counts as flagged when its report is not legal. Per-code counts compare the set of
+    expected codes with the set of codes reported for that message.
+    """
+    items = load_items(path)
+    illegal = [it for it in items if not it["legal"]]
+    legal = [it for it in items if it["legal"]]
+    per_code: dict[str, dict[str, int]] = {}
+    misses: list[dict[str, Any]] = []
+    flagged_ids: set[str] = set()
+    started = time.perf_counter()
+    for it in items:
+        report = check_fn(it["text"], case_from_context(it.get("case")))
+        got = report.codes()
+        want = set(it["codes"])
+        if not report.legal:
+            flagged_ids.add(it["id"])
+        for code in got | want:
+            row = per_code.setdefault(code, {"tp": 0, "fp": 0, "fn": 0})
+            if code in got and code in want:
+                row["tp"] += 1
+            elif code in got:
+                row["fp"] += 1
+            else:
+                row["fn"] += 1
+        if (not report.legal) == it["legal"] or got != want:
+            misses.append({"id": it["id"], "want": sorted(want), "got": sorted(got), "text": it["text"][:80]})
+    elapsed = time.perf_counter() - started
+    flagged_illegal = sum(1 for it in illegal if it["id"] in flagged_ids)
+    flagged_legal = sum(1 for it in legal if it["id"] in flagged_ids)
+    codes = {
+        code: {
+            **row,
+            "precision": _ratio(row["tp"], row["tp"] + row["fp"]),
+            "recall": _ratio(row["tp"], row["tp"] + row["fn"]),
+        }
+        for code, row in sorted(per_code.items())
+    }
+    hard = [it for it in items if it["hard"]]
+    hard_correct = sum(1 for it in hard if (it["id"] in flagged_ids) != it["legal"])
+    return {
+        "messages": len(items),
+        "illegal": len(illegal),
+        "legal": len(legal),
+        "violation_recall": _ratio(flagged_illegal, len(illegal)),
+        "false_positive_rate": _ratio(flagged_legal, len(legal)),
+        "hard_accuracy": _ratio(hard_correct, len(hard)),
+        "per_code": codes,
+        "mismatches": misses,
+        "seconds": round(elapsed, 4),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.checker import check
+
+    args = sys.argv[1:] if argv is None else argv
+    result = evaluate_legality(check, args[0] if args else DEFAULT_PATH)
+    print(f"messages {result['messages']} (illegal {result['illegal']}, legal {result['legal']})")
+    print(f"violation recall     {result['violation_recall']}")
+    print(f"false-positive rate  {result['false_positive_rate']}")
+    print(f"hard-case accuracy   {result['hard_accuracy']}")
+    print(f"{'code':24} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>7} {'recall':>7}")
+    for code, row in result["per_code"].items():
+        print(f"{code:24} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4} {row['precision']!s:>7} {row['recall']!s:>7}")
+    if result["mismatches"]:
+        print(f"\n{len(result['mismatches'])} messages where the codes differ from the labels:")
+        for m in result["mismatches"]:
+            print(f"  {m['id']}: want {m['want']} got {m['got']}  {m['text']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
