@@ -1,0 +1,192 @@
+"""Strict loaders for the tables behind the legal position: LPR, court fees, small claims.
+
+A malformed file fails on first use with a RuleError naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import KnowledgeError, RuleError
+from .settings import KNOWLEDGE_DIR
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- LPR
+
+
+class LprRow(_Strict):
+    published: date
+    percent: Decimal = Field(gt=0, lt=20)
+
+
+class LprTransition(_Strict):
+    contracts_before: date
+    old_cap_percent: Decimal = Field(gt=0)
+
+
+class LprTable(_Strict):
+    source: str
+    tenor: str
+    current_to: date
+    cap_multiple: Decimal = Field(gt=0)
+    transition: LprTransition
+    rates: list[LprRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LprTable:
+        dates = [r.published for r in self.rates]
+        if dates != sorted(set(dates)):
+            raise ValueError("rates must be in strictly increasing order of publication date")
+        if self.current_to < dates[-1]:
+            raise ValueError("current_to is earlier than the newest publication")
+        return self
+
+
+# --------------------------------------------------------------------------- court fees
+
+
+class FlatFee(_Strict):
+    up_to: Decimal = Field(gt=0)
+    fee: Decimal = Field(ge=0)
+
+
+class FeeBand(_Strict):
+    over: Decimal = Field(ge=0)
+    up_to: Decimal | None
+    percent: Decimal = Field(gt=0, lt=100)
+
+
+class FeeSchedule(_Strict):
+    """A flat fee up to a first amount, then percent bands applied cumulatively (分段累计)."""
+
+    flat: FlatFee
+    bands: list[FeeBand]
+    maximum: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> FeeSchedule:
+        edge: Decimal | None = self.flat.up_to
+        for band in self.bands:
+            if edge is None or band.over != edge or (band.up_to is not None and band.up_to <= band.over):
+                raise ValueError(f"bands must be contiguous and increasing; broken at {band}")
+            edge = band.up_to
+        if edge is not None:
+            raise ValueError("the last band must be open-ended (up_to: null)")
+        return self
+
+    def fee(self, amount: Decimal) -> Decimal:
+        total = self.flat.fee
+        for band in self.bands:
+            if amount > band.over:
+                top = amount if band.up_to is None else min(amount, band.up_to)
+                total += (top - band.over) * band.percent / Decimal(100)
+        return total if self.maximum is None else min(total, self.maximum)
+
+
+class FeeRule(_Strict):
+    article: str
+    note: str
+    schedule: FeeSchedule
+
+
+class FractionRule(_Strict):
+    article: str
+    note: str
+    divisor: Decimal = Field(gt=0)
+
+
+class SmallClaimsFee(_Strict):
+    status: Literal["assumption", "rule"]
+    divisor: Decimal = Field(gt=0)
+    note: str
+
+
+class CourtFeeTable(_Strict):
+    law: str
+    document: str
+    litigation: FeeRule
+    simple_procedure: FractionRule
+    payment_order: FractionRule
+    preservation: FeeRule
+    small_claims: SmallClaimsFee
+
+
+# --------------------------------------------------------------------------- small claims
+
+
+class LawRef(_Strict):
+    law: str
+    article: str
+
+
+class Exclusion(_Strict):
+    item: str
+    rule: str
+    case_field: Literal["unreachable"] | None = None
+
+
+class Exclusions(_Strict):
+    law: str
+    article: str
+    items: list[Exclusion]
+
+
+class ProvinceThreshold(_Strict):
+    province: str
+    wage_year: int = Field(ge=2000)
+    threshold: Decimal = Field(gt=0)
+    checked: date
+
+
+class SmallClaimsRules(_Strict):
+    statute: LawRef
+    threshold_share_of_average_wage: Decimal
+    agreed_ceiling_multiple_of_threshold: Decimal = Field(gt=1)
+    exclusions: Exclusions
+    provinces: list[ProvinceThreshold] = Field(default_factory=list)
+
+    def threshold_for(self, province: str) -> ProvinceThreshold | None:
+        rows = [p for p in self.provinces if p.province and (p.province in province or province in p.province)]
+        return max(rows, key=lambda p: p.wage_year) if rows else None
+
+
+# --------------------------------------------------------------------------- loading
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load(name: str, model: type[M]) -> M:
+    path = KNOWLEDGE_DIR / name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"无法读取 {path}: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleError(f"{path} 格式错误 / malformed: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def lpr_table() -> LprTable:
+    return _load("lpr.yaml", LprTable)
+
+
+@lru_cache(maxsize=1)
+def court_fee_table() -> CourtFeeTable:
+    return _load("court_fees.yaml", CourtFeeTable)
+
+
+@lru_cache(maxsize=1)
+def small_claims_rules() -> SmallClaimsRules:
+    return _load("small_claims.yaml", SmallClaimsRules)
