@@ -280,6 +280,8 @@ def limitation_position(case: Case) -> LimitationPosition:
     for c in case.contacts:
         if c.kind in _INTERRUPTING and c.when is None:
             log.append(f"一次“{_INTERRUPTING[c.kind]}”没有日期，无法计入中断；请补充日期。")
+    if case.repaid is not None and not any(c.kind == "partial_payment" for c in case.contacts):
+        log.append("记录了已还款金额但没有还款日期；部分还款会中断时效，请补充每笔还款的日期。")
     if any(c.kind == "contact" for c in case.contacts):
         log.append("单纯的联系（未提出还款要求、对方也未认账）不中断时效。")
 
@@ -308,9 +310,8 @@ def limitation_position(case: Case) -> LimitationPosition:
             f"没有约定还款日期：时效从 {first.when} 第一次催告后的合理宽限期届满时起算。宽限期长短由法院认定，"
             f"这里保守地从催告当日起算，最早在 {deadline} 届满（实际会晚几天）。"
         )
-        pending = [e for e in events if e is not first]
-        if first.kind == "lawsuit":
-            pending.insert(0, first)
+        # Nothing before the first demand counts: the period had not started yet.
+        pending = [e for e in events if e.when > first.when or (e is first and e.kind == "lawsuit")]  # type: ignore[operator]
 
     lawsuit_on: date | None = None
     for event in pending:
@@ -480,13 +481,16 @@ def court_fees(amount: Decimal) -> CourtFees:
         simple_procedure=_cents(litigation / table.simple_procedure.divisor),
         payment_order=_cents(litigation / table.payment_order.divisor),
         preservation=_cents(table.preservation.schedule.fee(amount)),
-        basis=[
-            Basis(law=table.law, article=table.litigation.article, note=table.litigation.note),
-            Basis(law=table.law, article=table.simple_procedure.article, note=table.simple_procedure.note),
-            Basis(law=table.law, article=table.payment_order.article, note=table.payment_order.note),
-        ]
-        + ([] if table.preservation.article == table.payment_order.article else [Basis(law=table.law, article=table.preservation.article, note=table.preservation.note)]),
+        basis=_merged_basis(table.law, [table.litigation, table.simple_procedure, table.payment_order, table.preservation]),
     )
+
+
+def _merged_basis(law: str, rules: list) -> list[Basis]:
+    # Payment-order and preservation fees are two items of the same article (第十四条): cite it once.
+    notes: dict[str, list[str]] = {}
+    for rule in rules:
+        notes.setdefault(rule.article, []).append(rule.note)
+    return [Basis(law=law, article=article, note="；".join(n)) for article, n in notes.items()]
 
 
 # --------------------------------------------------------------------------- assembly
