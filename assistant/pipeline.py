@@ -9,7 +9,7 @@ import logging
 from datetime import date
 
 from .errors import AssistantError
-from .models import Advice, Basis, Case, Citation, LegalPosition
+from .models import Advice, Basis, Case, CheckedDraft, Citation, LegalPosition
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ def run(narrative: str, *, case: Case | None = None, today: date) -> Advice:
     strategy = plan_strategy(case, assessment, position)
     citations = gather_citations(case, position, [b for step in strategy.steps for b in step.basis], warnings)
     drafts = draft_documents(case, assessment, position, strategy, citations)
+    drafts = _with_llm_prose(drafts, case, citations, warnings)
     return Advice(
         case=case,
         assessment=assessment,
@@ -65,6 +66,24 @@ def _with_llm_facts(case: Case, warnings: list[str]) -> Case:
     except AssistantError as exc:
         warnings.append(f"LLM 不可用，已使用规则提取 / LLM unavailable, rule extraction used: {exc.user_message}")
         return case
+
+
+def _with_llm_prose(drafts: list[CheckedDraft], case: Case, citations: list[Citation], warnings: list[str]) -> list[CheckedDraft]:
+    """Let a configured LLM polish the first draft; it passes the same checker or the template stays."""
+    from .settings import get_settings
+
+    if get_settings().llm_backend == "none" or not drafts:
+        return drafts
+    from .llm import draft_with_llm
+
+    try:
+        improved, attempts = draft_with_llm(drafts[0], case, law=[c.label() for c in citations[:6]])
+    except AssistantError as exc:
+        warnings.append(f"LLM 不可用，已使用模板文书 / LLM unavailable, template draft used: {exc.user_message}")
+        return drafts
+    if not attempts.used_llm:
+        warnings.append(f"LLM 文书 {attempts.attempts} 次未通过审查，已使用模板文书 / LLM draft failed the checks, template used")
+    return [improved, *drafts[1:]]
 
 
 def gather_citations(case: Case, position: LegalPosition, plan_basis: list[Basis], warnings: list[str]) -> list[Citation]:
