@@ -1,4 +1,5 @@
-"""Strict loaders for the tables behind the legal position: LPR, court fees, small claims.
+"""Strict loaders for the tables behind the legal position (LPR, court fees, small claims), plus the
+official law titles and money helpers the position modules share.
 
 A malformed file fails on first use with a RuleError naming the file and the field.
 """
@@ -6,7 +7,7 @@ A malformed file fails on first use with a RuleError naming the file and the fie
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal, TypeVar
 
@@ -15,6 +16,31 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import KnowledgeError, RuleError
 from .settings import KNOWLEDGE_DIR
+
+
+# --------------------------------------------------------------------------- official titles
+
+CIVIL_CODE = "中华人民共和国民法典"
+CPL = "中华人民共和国民事诉讼法"
+CPL_INTERPRETATION = "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释"
+LENDING = "最高人民法院关于审理民间借贷案件适用法律若干问题的规定"
+LENDING_SCOPE = "最高人民法院关于新民间借贷司法解释适用范围问题的批复"
+LIMITATION = "最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定"
+IOU_REPLY = (
+    "最高人民法院关于债务人在约定的期限届满后未履行债务而出具没有还款日期的欠款条"
+    "诉讼时效期间应从何时开始计算问题的批复"
+)
+CRIMINAL_LAW = "中华人民共和国刑法"
+
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def pct(x: Decimal) -> str:
+    return f"{x.normalize():f}%"
 
 
 class _Strict(BaseModel):
