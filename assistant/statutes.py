@@ -37,11 +37,16 @@ __all__ = [
     "iter_articles",
     "iter_all_current",
     "max_article",
+    "article_exists",
     "law_status",
     "short_name",
+    "english_name",
     "knowledge_units",
     "known_titles",
     "db_titles",
+    "RenumberedArticle",
+    "RenumberingMap",
+    "renumbering_maps",
 ]
 
 LawStatus = Literal["current", "repealed", "amended"]
@@ -199,6 +204,49 @@ def _units_by_key() -> dict[tuple[str, str], KnowledgeUnit]:
     return {(u.law, u.article): u for u in knowledge_units() if u.article}
 
 
+# --------------------------------------------------------------------------- knowledge/renumbering
+
+
+class RenumberedArticle(_Strict):
+    old: int = Field(gt=0)
+    new: int | None = Field(default=None, gt=0)  # None: the rule has no successor article
+    # words showing that a citation is about this article's subject (its old and new text share it)
+    context: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class RenumberingMap(_Strict):
+    """Old article numbers -> current ones, for a repealed law or an older version of a current one."""
+
+    from_law: str
+    from_version: str
+    to_law: str
+    relation: Literal["repealed_law", "older_version"]
+    source_note: str
+    articles: list[RenumberedArticle] = Field(min_length=1)
+
+    def lookup(self, old: int) -> RenumberedArticle | None:
+        return next((a for a in self.articles if a.old == old), None)
+
+    def subject_of_current(self, new: int) -> list[str]:
+        """Context words of the article that now carries number `new` (empty when not mapped)."""
+        return [w for a in self.articles if a.new == new for w in a.context]
+
+
+@lru_cache(maxsize=1)
+def renumbering_maps() -> list[RenumberingMap]:
+    maps: list[RenumberingMap] = []
+    for path in sorted((KNOWLEDGE_DIR / "renumbering").glob("*.yaml")):
+        try:
+            m = RenumberingMap.model_validate(_load_yaml(path))
+        except ValidationError as exc:
+            raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+        if m.relation == "older_version" and m.from_law != m.to_law:
+            raise KnowledgeError(f"{path}: older_version maps must stay within one law")
+        maps.append(m)
+    return maps
+
+
 # --------------------------------------------------------------------------- the statute DB
 
 
@@ -325,8 +373,22 @@ def repealed_law(law: str) -> RepealedLaw | None:
 
 
 def short_name(law: str) -> str:
+    """民法典 for 中华人民共和国民法典; the first Chinese alias (民间借贷规定) for long SPC titles."""
     title = resolve_law(law) or law
+    entry = law_entry(title)
+    if entry is not None and len(title) > 15 and not title.startswith("中华人民共和国"):
+        alias = next((a for a in entry.aliases if not a.isascii()), None)
+        if alias and len(alias) < len(title):
+            return alias
     return title.removeprefix("中华人民共和国")
+
+
+def english_name(law: str) -> str:
+    """The first English alias (Civil Code), or the Chinese short name when none is listed."""
+    title = resolve_law(law) or law
+    entry = law_entry(title)
+    aliases = entry.aliases if entry else (rep.aliases if (rep := repealed_law(title)) else [])
+    return next((a for a in aliases if a.isascii()), short_name(title))
 
 
 def law_status(law: str) -> LawStatus | None:
@@ -440,3 +502,23 @@ def max_article(law: str) -> int | None:
         return rows[0][0] if rows and rows[0][0] else None
     entry = law_entry(title)
     return entry.max_article if entry else None
+
+
+def article_exists(law: str, number: int, suffix: str = "") -> bool | None:
+    """Does article `number`(+suffix) exist in the current version? None when we cannot tell
+    (unknown law, or an own-words instrument whose article count we have not verified)."""
+    title = resolve_law(law)
+    if title is None or law_status(title) == "repealed":
+        return None
+    if title in _db_laws():
+        rows = _query(
+            "SELECT article_no FROM articles WHERE law_id=? AND article_no_arabic=?", (_db_laws()[title].law_id, number)
+        )
+        # 修正案/决定 number their items 条目一 …; 之一 articles share the number of the article they follow
+        return any((no.endswith(suffix) and "之" in no) if suffix else ("之" not in no) for (no,) in rows)
+    if (title, normalise_article(f"第{number}条{suffix}")) in _units_by_key():
+        return True
+    top = max_article(title)
+    if top is None:
+        return None
+    return not suffix and number <= top
