@@ -242,9 +242,11 @@ def load_model(settings: Settings | None = None):
 class SentenceEmbeddings(Embeddings):
     """langchain `Embeddings` over a SentenceTransformer, applying its query/passage prompts if it has them."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, document_kind: str = "passage") -> None:
         self.settings = settings or get_settings()
         self.name = self.settings.embedding_model
+        # e5 embeds documents as "passage: " but questions-about-an-article match best as "query: "
+        self.document_kind = document_kind
 
     @property
     def model(self):
@@ -260,7 +262,7 @@ class SentenceEmbeddings(Embeddings):
         )  # fmt: skip
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_array(texts, kind="passage").tolist()
+        return self.embed_array(texts, kind=self.document_kind).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_array([text], kind="query")[0].tolist()
