@@ -82,6 +82,7 @@ class _BasisRef(_Strict):
 
 
 class _StepTemplate(_Strict):
+    document: DraftKind | None = None
     offset_days: int = Field(ge=0, le=365)
     stage: Stage | None = None
     only_if: list[str] = Field(default_factory=list)
@@ -253,18 +254,25 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
     rule = next(r for r in rules.rules if _holds(r.when, facts))
 
     steps: list[PlanStep] = []
-    for step_id in rule.track:
+    track = [step_id for step_id in rule.track if _holds(rules.steps[step_id].only_if, facts)]
+    # the articles behind the choice of stage go with the first step that belongs to that stage
+    anchor = next((sid for sid in track if rules.steps[sid].stage == rule.stage), track[0])
+    for step_id in track:
         tpl = rules.steps[step_id]
-        if not _holds(tpl.only_if, facts):
-            continue
+        stage = tpl.stage or rule.stage
+        basis = rules.basis(tpl.basis)
+        if tpl.document is not None:
+            basis += rules.basis(rules.documents.get(tpl.document, []))
+        if step_id == anchor:
+            basis += rules.basis(rule.basis)
         steps.append(
             PlanStep(
                 when=case.today + timedelta(days=tpl.offset_days),
-                stage=tpl.stage or rule.stage,
+                stage=stage,
                 action=getattr(tpl.action, lang),
                 channel=getattr(tpl.channel, lang),
                 evidence_to_keep=list(getattr(tpl.evidence, lang)),
-                basis=rules.basis(tpl.basis),
+                basis=_unique(basis),
             )
         )
     steps.sort(key=lambda s: s.when)  # stable: same-day steps keep the track's order
@@ -289,6 +297,16 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
         warnings=warnings,
         rule=rule.id,
     )
+
+
+def _unique(basis: list[Basis]) -> list[Basis]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Basis] = []
+    for b in basis:
+        if (b.law, b.article) not in seen:
+            seen.add((b.law, b.article))
+            out.append(b)
+    return out
 
 
 def _negotiation(case: Case, assessment: Assessment, position: LegalPosition, stage: Stage) -> NegotiationPlan | None:
