@@ -61,6 +61,10 @@ class Terms(Strict):
         self._regex = re.compile("|".join(parts)) if parts else None
         return self
 
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        return self._regex
+
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         if self._regex is not None:
             yield from self._regex.finditer(text, pos, len(text) if endpos is None else endpos)

@@ -1,0 +1,181 @@
+"""Case intake: a `Case` filled from a creditor's own words, Chinese or English.
+
+Every fact keeps the words it came from (a `Span` into the narrative); what was not said
+stays None. Word lists and patterns live in knowledge/intake/*.yaml; this module is the
+logic that decides which amount, date and word is which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .intake_dates import DateMention, find_dates
+from .intake_dates import find_terms as find_loan_terms
+from .intake_facts import contact_events, contact_status, evidence, yes_no_facts
+from .intake_lexicon import AmountRole, IntakeLexicon, load_lexicon
+from .intake_merge import merge_cases
+from .intake_parties import extract_parties
+from .intake_questions import missing_facts
+from .intake_rates import find_interest_amount, find_rate, rate_from_amount
+from .intake_text import clause_bounds, clause_breaks_between, detect_language, sentence_bounds
+from .models import Case, ContactEvent, Fact, Span
+from .numerals import AmountMatch, find_amounts
+
+__all__ = ["extract_case", "missing_facts", "merge_cases"]
+
+_CLAUSE_COST = 15  # a clause boundary between a cue and its number counts as this many characters
+_ANOTHER_LOAN = re.compile(r"又|再|另|第二次|后来|again|another|more", re.I)
+
+
+def _span(start: int, end: int, text: str) -> Span:
+    return Span(start=start, end=end, text=text[start:end])
+
+
+@dataclass(frozen=True)
+class _Cue:
+    role: str
+    start: int
+    end: int
+
+
+def _amount_role(text: str, amount: AmountMatch, lex: IntakeLexicon) -> _Cue | None:
+    """The role of an amount: a cue right after it, else the nearest cue before it in its sentence."""
+    best: tuple[int, int, _Cue] | None = None
+    s_start, _ = sentence_bounds(text, amount.start)
+    for role, cues in lex.amounts.roles.items():
+        for cue in cues:
+            if cue.side == "after":
+                gap = re.match(r"\s?(?:的)?", text[amount.end :])
+                m = cue.match_at(text, amount.end + (gap.end() if gap else 0))
+                if m:
+                    return _Cue(role, m.start(), m.end())
+                continue
+            for m in cue.finditer(text, s_start, amount.start):
+                distance = amount.start - m.end() + _CLAUSE_COST * clause_breaks_between(text, m.end(), amount.start)
+                key = (distance, -(m.end() - m.start()))
+                if best is None or key < best[:2]:
+                    best = (*key, _Cue(role, m.start(), m.end()))
+    return best[2] if best else None
+
+
+def _amount_facts(text: str, amounts: list[AmountMatch], lex: IntakeLexicon) -> dict[AmountRole, Fact[Decimal]]:
+    """Principal (with further loans added), repayments summed, and the single-valued roles."""
+    by_role: dict[str, list[tuple[AmountMatch, _Cue]]] = {}
+    for a in amounts:
+        cue = _amount_role(text, a, lex)
+        if cue is not None:
+            by_role.setdefault(cue.role, []).append((a, cue))
+    facts: dict[AmountRole, Fact[Decimal]] = {}
+    for role, items in by_role.items():
+        first, cue = items[0]
+        value, end = first.value, first.end
+        seen = {cue.start}
+        for a, c in items[1:]:
+            if c.start in seen:
+                continue  # the same cue again: a breakdown of the amount already counted
+            c_start, _ = clause_bounds(text, c.start)
+            if role == "repaid" or (role == "principal" and _ANOTHER_LOAN.search(text, c_start, c.start)):
+                value, end = value + a.value, a.end
+                seen.add(c.start)
+        facts[role] = Fact[Decimal](value=value, source=_span(first.start, end, text))  # type: ignore[index]
+    return facts
+
+
+def _date_cues(text: str, lex: IntakeLexicon) -> list[_Cue]:
+    cues = [_Cue(role, m.start(), m.end()) for role, terms in lex.dates.roles.items() for m in terms.finditer(text)]
+    cues += [_Cue(f"event:{kind}", m.start(), m.end()) for kind, terms in lex.contact.events.items() for m in terms.finditer(text)]
+    return cues
+
+
+def _date_roles(text: str, dates: list[DateMention], lex: IntakeLexicon) -> list[tuple[DateMention, _Cue]]:
+    """Each date with the nearest cue in its sentence (either side; clause boundaries cost distance)."""
+    cues = _date_cues(text, lex)
+    found = []
+    for d in dates:
+        s_start, s_end = sentence_bounds(text, d.start)
+        best: tuple[int, _Cue] | None = None
+        for c in cues:
+            if c.end <= s_start or c.start >= s_end or (c.start < d.end and d.start < c.end):
+                continue
+            gap = d.start - c.end if c.end <= d.start else c.start - d.end
+            cost = gap + _CLAUSE_COST * clause_breaks_between(text, min(c.end, d.end), max(c.start, d.start))
+            if best is None or cost < best[0]:
+                best = (cost, c)
+        if best is not None:
+            found.append((d, best[1]))
+    return found
+
+
+def _date_fact(d: DateMention) -> Fact[date]:
+    return Fact[date](value=d.value, source=Span(start=d.start, end=d.end, text=d.text))
+
+
+def _dates(text: str, dates: list[DateMention], lex: IntakeLexicon, events: list[ContactEvent]) -> dict[str, Fact[date]]:
+    roles = _date_roles(text, dates, lex)
+    facts: dict[str, Fact[date]] = {}
+    for d, cue in roles:
+        if cue.role in ("loan", "due", "last_contact") and f"{cue.role}_date" not in facts:
+            facts[f"{cue.role}_date"] = _date_fact(d)
+        elif cue.role.startswith("event:"):
+            for ev in events:  # the event whose cue this is gets the date
+                if ev.when is None and ev.source and ev.source.start <= cue.start < ev.source.end:
+                    ev.when = d.value
+    if "due_date" not in facts and "loan_date" in facts:
+        loan = facts["loan_date"]
+        for term in find_loan_terms(text, lex.dates):  # 约定三个月还清: due = loan date + term
+            facts["due_date"] = Fact[date](value=term.due_from(loan.value), source=_span(term.start, term.end, text))
+            break
+    if "last_contact_date" not in facts:
+        dated = [ev for ev in events if ev.when is not None and ev.source is not None]
+        if dated:
+            latest = max(dated, key=lambda ev: ev.when)  # type: ignore[arg-type, return-value]
+            facts["last_contact_date"] = Fact[date](value=latest.when, source=latest.source)  # type: ignore[arg-type]
+    return facts
+
+
+def extract_case(narrative: str, today: date) -> Case:
+    """Read a creditor's narrative into a Case. Unsaid facts stay None; nothing is guessed."""
+    lex = load_lexicon()
+    text = narrative
+    case = Case(narrative=text, language=detect_language(text), today=today)
+    case.creditor, case.debtor = extract_parties(text, lex)
+
+    dates = find_dates(text, today, lex.dates)
+    case.rate = find_rate(text, lex.rates)
+    blocked = [(d.start, d.end) for d in dates]
+    if case.rate is not None and case.rate.source is not None:
+        blocked.append((case.rate.source.start, case.rate.source.end))
+    interest_amount = find_interest_amount(text, lex.rates)
+    if interest_amount is not None:
+        blocked.append((interest_amount[0].start, interest_amount[0].end))
+    amounts = _amount_facts(text, find_amounts(text, blocked), lex)
+
+    principal = amounts.get("principal")
+    if principal is None and "owed" in amounts:
+        owed = amounts["owed"]
+        # "还了2万，还欠8万": what was lent is what is owed plus what came back
+        extra = amounts["repaid"].value if "repaid" in amounts else Decimal(0)
+        principal = Fact[Decimal](value=owed.value + extra, source=owed.source)
+    case.principal = principal
+    case.repaid = amounts.get("repaid")
+    case.interest_deducted_upfront = amounts.get("interest_deducted_upfront")
+    received = amounts.get("actually_received")
+    if case.interest_deducted_upfront is None and received and principal and principal.value > received.value:
+        # 借10万实际到手9万: the difference was taken upfront (民法典第六百七十条)
+        case.interest_deducted_upfront = Fact[Decimal](value=principal.value - received.value, source=received.source)
+    case.debtor_offer_monthly = amounts.get("offer_monthly")
+    case.debtor_offer_down_payment = amounts.get("offer_down_payment")
+    if case.rate is None and interest_amount is not None and principal is not None and principal.value > 0:
+        case.rate = rate_from_amount(*interest_amount, principal.value, lex.rates)
+
+    case.contacts = contact_events(text, lex)
+    for name, fact in _dates(text, dates, lex, case.contacts).items():
+        setattr(case, name, fact)
+    case.evidence = evidence(text, lex)
+    case.contact_status = contact_status(text, lex)
+    for name, fact in yes_no_facts(text, lex).items():
+        setattr(case, name, fact)
+    return case

@@ -1,0 +1,76 @@
+"""Text helpers for intake: clauses, sentences, negation scope, language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .intake_lexicon import Negation, Terms
+
+# a clause ends at Chinese punctuation, at an ASCII comma that is not a thousands separator,
+# or at a full stop followed by space; a sentence ends at a full stop, ; ! ? or a new line
+_CLAUSE_END = re.compile(r"[，；;。！？!?\n、]|,(?!\d{3})|(?<!\d),|\.(?=\s|$)|\s[-–—]\s")
+_SENTENCE_END = re.compile(r"[；;。！？!?\n]|\.(?=\s|$)")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def detect_language(text: str) -> Literal["zh", "en"]:
+    """Chinese when Chinese characters are at least as many as English words."""
+    cjk = sum(1 for ch in text if is_cjk(ch))
+    words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "zh" if cjk and cjk >= words else "en"
+
+
+def _bounds(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in pattern.finditer(text, 0, pos):
+        start = m.end()
+    m = pattern.search(text, pos)
+    return start, (m.start() if m else len(text))
+
+
+def clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    return _bounds(_CLAUSE_END, text, pos)
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    return _bounds(_SENTENCE_END, text, pos)
+
+
+def clause_breaks_between(text: str, a: int, b: int) -> int:
+    """How many clause boundaries lie between two positions."""
+    lo, hi = min(a, b), max(a, b)
+    return sum(1 for _ in _CLAUSE_END.finditer(text, lo, hi))
+
+
+def scope_start(text: str, pos: int, negation: Negation) -> int:
+    """Where a fact word's scope begins: its clause start, moved past any 但/but before it."""
+    start, _ = clause_bounds(text, pos)
+    for m in negation.scope_breakers.finditer(text, start, pos):
+        start = max(start, m.end())
+    return start
+
+
+def is_negated(text: str, start: int, end: int, negation: Negation) -> bool:
+    """True when a negation cue governs text[start:end] ("没有借条", "借条也没有", "not reachable")."""
+    window = negation.window_zh if is_cjk(text[start]) else negation.window_en
+    lo = max(scope_start(text, start, negation), start - window)
+    if any(m.end() <= start for m in negation.pre.finditer(text, lo, start)):
+        return True
+    return negation.post.match_at(text, end) is not None
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    text: str
+    negated: bool
+
+
+def find_terms(terms: Terms, text: str, negation: Negation) -> list[Hit]:
+    return [Hit(m.start(), m.end(), m.group(), is_negated(text, m.start(), m.end(), negation)) for m in terms.finditer(text)]
