@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import KnowledgeError, RuleError
+from .models import Basis
 from .settings import KNOWLEDGE_DIR
 
 
@@ -41,6 +42,26 @@ def cents(amount: Decimal) -> Decimal:
 
 def pct(x: Decimal) -> str:
     return f"{x.normalize():f}%"
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    """The user-facing sentence in the case's language (basis notes stay Chinese: they point at law)."""
+    return en if lang == "en" else zh
+
+
+def joined(lang: str, sentences: list[str]) -> str:
+    return (" " if lang == "en" else "").join(sentences)
+
+
+def unique_basis(basis: list[Basis]) -> list[Basis]:
+    """The same article cited once, first note kept."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Basis] = []
+    for item in basis:
+        if (item.law, item.article) not in seen:
+            seen.add((item.law, item.article))
+            out.append(item)
+    return out
 
 
 class _Strict(BaseModel):

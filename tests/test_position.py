@@ -504,3 +504,20 @@ def test_debtor_acts_before_the_first_demand_do_not_move_an_open_ended_period():
 def test_undated_repayment_is_flagged_for_limitation():
     position = limitation_position(make_case(due=date(2024, 1, 1), repaid=Fact(value=Decimal(5000))))
     assert any("还款的日期" in line for line in position.interruptions)
+
+
+# --------------------------------------------------------------------------- language
+
+
+def test_english_case_gets_english_explanations():
+    case = make_case(loan=date(2023, 3, 15), due=date(2023, 12, 1), rate=monthly("3"), language="en")
+    position = legal_position(case)
+    assert "cap is 14.6% a year" in position.interest.explanation
+    assert "days left until 2026-12-01" in position.limitation.explanation
+    assert any("Does the debtor dispute" in r for r in position.payment_order.reasons)
+    assert not re.search(r"[\u4e00-\u9fff]", position.limitation.explanation)
+
+
+def test_english_gambling_reason():
+    position = legal_position(make_case(illegal_purpose=Fact(value="gambling"), language="en"))
+    assert position.unprotected_reason.startswith("Gambling debts are not protected")
