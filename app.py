@@ -153,31 +153,31 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 with gr.Row():
                     new_case = gr.Button("新案件 / New case", size="sm")
                     export = gr.Button("导出记录 / Export JSON", size="sm")
-                export_file = gr.File(label="案件记录 / case record (JSON)", interactive=False)
+                export_file = gr.File(label="案件记录 / case record (JSON)", interactive=False, visible=False)
                 stage = gr.Markdown(elem_id="stage")
                 assessment = gr.Markdown()
 
         with gr.Tabs():
-            with gr.Tab("案件事实 / Facts"):
+            with gr.Tab("事实 Facts"):
                 gr.Markdown("可直接修改“值”一栏（金额为元，日期 YYYY-MM-DD，是/否），然后重新分析。"
                             " · Edit the value column, then re-run.")
                 facts = gr.Dataframe(headers=["事实 fact", "值 value", "原文 source words"], type="array",
                                      datatype="str", interactive=True, static_columns=[0, 2], wrap=True,
                                      elem_id="facts")
                 rerun = gr.Button("按修改后的事实重新分析 / Re-run with edited facts", variant="secondary")
-            with gr.Tab("债务人分类 / Classification"):
+            with gr.Tab("分类 Debtor"):
                 signals = gr.HighlightedText(label="信号及其原文 / signals and their evidence words",
                                              show_legend=True, combine_adjacent=False)
-            with gr.Tab("法律地位 / Legal position"):
+            with gr.Tab("法律地位 Law"):
                 position = gr.Markdown()
-            with gr.Tab("策略时间表 / Strategy"):
+            with gr.Tab("时间表 Plan"):
                 timeline = gr.Dataframe(headers=["日期 date", "距今 days", "阶段 stage", "行动 action", "渠道 channel",
                                                  "保留证据 keep", "依据 basis"], type="array", interactive=False,
                                         wrap=True)
-            with gr.Tab("法条 / Citations"):
+            with gr.Tab("法条 Articles"):
                 citation_choice = gr.Dropdown(label="条文 / article", choices=[], allow_custom_value=True)
                 citation = gr.Markdown()
-            with gr.Tab("文书 / Drafts"):
+            with gr.Tab("文书 Drafts"):
                 draft_choice = gr.Dropdown(label="文书 / draft", choices=[], allow_custom_value=True,
                                            elem_id="draft_choice")
                 draft_text = gr.Textbox(label="文书内容 / text", lines=14, interactive=False, elem_id="draft_text",
@@ -185,7 +185,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 draft_marks = gr.HighlightedText(label="合法性审查标注 / checker marks", show_legend=True)
                 draft_report = gr.Markdown(elem_id="draft_report")
                 docx = gr.DownloadButton("下载 Word / Download .docx", visible=False, elem_id="docx")
-            with gr.Tab("联系记录 / Contact log"):
+            with gr.Tab("联系记录 Contacts"):
                 contacts = gr.Dataframe(headers=["时间 when", "方式 channel", "摘要 summary", "记录于 logged"],
                                         type="array", interactive=False, wrap=True)
                 with gr.Row():
@@ -193,7 +193,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                     contact_channel = gr.Dropdown(CONTACT_CHANNELS, value=CONTACT_CHANNELS[0], label="方式 / channel")
                 contact_summary = gr.Textbox(label="摘要 / summary", lines=2)
                 log_contact = gr.Button("记录联系 / Log contact")
-            with gr.Tab("审查我的消息 / Check my message"):
+            with gr.Tab("消息审查 Check"):
                 check_text = gr.Textbox(label="待发送的消息 / the message you plan to send", lines=5, elem_id="check_text")
                 check_use_case = gr.Checkbox(label="结合当前案件审查（金额、利息）/ check against the open case", value=True)
                 check = gr.Button("审查 / Check", variant="primary")
@@ -358,7 +358,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"case-{case_id}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
             target.write_text(json.dumps(store.export_case(case_id), ensure_ascii=False, indent=2), encoding="utf-8")
-            return {export_file: str(target), status: f"已导出案件 #{case_id} 的完整记录 / full record exported"}
+            return {export_file: gr.update(value=str(target), visible=True), status: f"已导出案件 #{case_id} 的完整记录 / full record exported"}
 
         @guarded
         def on_log_contact(case_value: Any, when: str, channel: str, summary: str) -> dict:

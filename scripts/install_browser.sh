@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tests/test_browser.py needs: Debian's Chromium, CJK fonts (or Chinese renders as
-# boxes) and the PyPI `playwright` package in .venv. Never `playwright install`: that downloads a
+# boxes), an emoji font (the ✅/❌/⚠️ verdict marks) and the PyPI `playwright` package in .venv. Never `playwright install`: that downloads a
 # browser build from outside the package registries. Idempotent: a second run only checks.
 set -euo pipefail
 
@@ -10,7 +10,9 @@ PLAYWRIGHT_SPEC="${PLAYWRIGHT_SPEC:-playwright>=1.50,<2}"
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+for font in fonts-noto-cjk fonts-noto-color-emoji; do
+  dpkg -s "$font" >/dev/null 2>&1 || need_apt+=("$font")
+done
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
@@ -19,7 +21,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 else
-  echo "chromium and fonts-noto-cjk already installed"
+  echo "chromium and fonts already installed"
 fi
 
 if "$PYTHON" -c "import playwright" >/dev/null 2>&1; then
@@ -28,4 +30,4 @@ else
   "$PYTHON" -m pip install --quiet "$PLAYWRIGHT_SPEC"
 fi
 
-/usr/bin/chromium --version
+/usr/bin/chromium --version 2>/dev/null
