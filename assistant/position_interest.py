@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .errors import InputError
 from .models import Basis, Case, InterestPosition, PartyKind
-from .position_tables import CIVIL_CODE, LENDING, LENDING_SCOPE, cents, joined, lpr_table, pct, say
+from .position_tables import CIVIL_CODE, LENDING, LENDING_SCOPE, cents, joined, lpr_table, pct, say, unique_basis
 
 
 def _simple_interest(principal: Decimal, percent: Decimal, start: date, end: date) -> Decimal:
@@ -255,7 +255,7 @@ def interest_with_warnings(case: Case) -> tuple[InterestPosition | None, list[st
         protected_interest_to_date=None if out.protected is None else cents(out.protected),
         unprotected_interest_to_date=None if out.unprotected is None else cents(out.unprotected),
         explanation=joined(lang, text + warnings),
-        basis=basis,
+        basis=unique_basis(basis),
     )
     return position, warnings
 
@@ -266,6 +266,7 @@ def interest_position(case: Case) -> InterestPosition | None:
 
 
 def claim_amount(case: Case) -> Decimal | None:
+    """What a suit would ask for today: outstanding principal plus protected interest to date."""
     outstanding = outstanding_principal(case)
     if outstanding is None:
         return None

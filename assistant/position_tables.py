@@ -203,7 +203,9 @@ class SmallClaimsRules(_Strict):
     provinces: list[ProvinceThreshold] = Field(default_factory=list)
 
     def threshold_for(self, province: str) -> ProvinceThreshold | None:
-        rows = [p for p in self.provinces if p.province and (p.province in province or province in p.province)]
+        if not province:
+            return None
+        rows = [p for p in self.provinces if p.province in province or province in p.province]
         return max(rows, key=lambda p: p.wage_year) if rows else None
 
 

@@ -521,3 +521,17 @@ def test_english_case_gets_english_explanations():
 def test_english_gambling_reason():
     position = legal_position(make_case(illegal_purpose=Fact(value="gambling"), language="en"))
     assert position.unprotected_reason.startswith("Gambling debts are not protected")
+
+
+def test_a_province_row_supplies_the_threshold_and_says_how_old_it_is(monkeypatch):
+    from assistant import position_procedures
+
+    rules = position_tables.small_claims_rules().model_copy(
+        update={"provinces": [position_tables.ProvinceThreshold(province="某省", wage_year=2025, threshold=Decimal(40000), checked=date(2026, 6, 1))]}
+    )
+    monkeypatch.setattr(position_procedures, "small_claims_rules", lambda: rules)
+    case = make_case("30000", due=date(2025, 1, 1), disputed=False, province=Fact(value="某省"))
+    result = small_claims_eligibility(case, None)
+    assert result.eligible is True
+    assert any("2025年" in r and "每年须更新" in r for r in result.reasons)
+    assert small_claims_eligibility(make_case("30000", disputed=False, province=Fact(value="另一省")), None).eligible is None
