@@ -45,6 +45,8 @@ def browser():
 
 def test_a_creditor_types_a_chinese_case_and_gets_a_stage_a_draft_and_a_word_file(browser, app_url, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN", accept_downloads=True)
+    outside = []  # nothing of a case may leave the machine: no fonts, analytics or CDN requests either
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else outside.append(r.url))
     page.goto(app_url)
     page.locator("#message textarea").fill(CASE)
     page.locator("#send").click()
@@ -69,6 +71,7 @@ def test_a_creditor_types_a_chinese_case_and_gets_a_stage_a_draft_and_a_word_fil
         assert "word/document.xml" in docx.namelist()
     page.screenshot(path=str(tmp_path / "drafts.png"), full_page=True)
     page.close()
+    assert outside == [], f"requests left the machine: {outside}"
 
 
 def test_the_check_box_highlights_an_unlawful_message(browser, app_url):
