@@ -222,19 +222,19 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             return wrapper
 
         def render(record: CaseRecord | None, note: str = "", draft_index: int = 0) -> dict:
-            choices = _case_choices(store)
+            """Every panel of the view; panels a case has no data for are emptied, never left from another case."""
+            out: dict = {c: None for c in view} | {
+                chat: [], case: gr.update(choices=_case_choices(store), value=None), facts: [], timeline: [],
+                contacts: [], citation_choice: gr.update(choices=[], value=None),
+                draft_choice: gr.update(choices=[], value=None), docx: gr.update(value=None, visible=False),
+                status: note, stage: "", assessment: "", position: "", citation: "", draft_text: "", draft_report: "",
+            }
             if record is None:
-                empty: dict = {c: None for c in view}
-                return empty | {chat: [], case: gr.update(choices=choices, value=None), facts: [], timeline: [],
-                                contacts: [], citation_choice: gr.update(choices=[], value=None),
-                                draft_choice: gr.update(choices=[], value=None), docx: gr.update(visible=False),
-                                status: note, stage: "", assessment: "", position: "", citation: "",
-                                draft_text: "", draft_report: ""}
-            out: dict = {
+                return out
+            out |= {
                 chat: [{"role": t.role, "content": t.text} for t in record.turns],
-                case: gr.update(choices=choices, value=record.case_id),
+                case: gr.update(choices=_case_choices(store), value=record.case_id),
                 contacts: contact_rows(record),
-                status: note,
             }
             stored = record.latest_advice
             if stored is None:
@@ -260,7 +260,11 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             if not drafts:
                 return {draft_text: "", draft_marks: None, draft_report: "（无文书 / no drafts）", docx: gr.update(visible=False)}
             d = drafts[index]
-            path = _docx_path(record, index)
+            try:
+                path = _docx_path(record, index)
+            except (AssistantError, OSError) as exc:  # the draft is still shown; only the download is missing
+                log.warning("Word export failed for case %s draft %s: %s", record.case_id, index, exc)
+                path = None
             return {
                 draft_text: d.text,
                 draft_marks: highlight_spans(d.text, [(v.span[0], v.span[1], v.matched, v.code.value) for v in d.report.violations]),
