@@ -27,7 +27,7 @@ from .numerals import AmountMatch, find_amounts
 __all__ = ["extract_case", "missing_facts", "merge_cases"]
 
 _CLAUSE_COST = 15  # a clause boundary between a cue and its number counts as this many characters
-_ANOTHER_LOAN = re.compile(r"又|再|另|第二次|后来|again|another|more", re.I)
+_ANOTHER_LOAN = re.compile(r"又|再|另|第二次|后来|之前|以前|还借|again|another|more|also|earlier|before that", re.I)
 
 
 def _span(start: int, end: int, text: str) -> Span:
@@ -90,36 +90,56 @@ def _date_cues(text: str, lex: IntakeLexicon) -> list[_Cue]:
     return cues
 
 
-def _date_roles(text: str, dates: list[DateMention], lex: IntakeLexicon) -> list[tuple[DateMention, _Cue]]:
-    """Each date with the nearest cue in its sentence (either side; clause boundaries cost distance)."""
+def _date_roles(text: str, dates: list[DateMention], lex: IntakeLexicon, english: bool) -> list[tuple[DateMention, _Cue]]:
+    """Pair dates with cues in their sentence, nearest pairs first, each date and cue used once.
+
+    Distance counts characters, plus a cost per clause boundary. English puts the date after its
+    verb ("lent it on 1 March"), so there a cue after the date costs more; "答应年底前还清" gives a
+    promise's own date to the promise.
+    """
     cues = _date_cues(text, lex)
-    found = []
-    for d in dates:
+    pairs: list[tuple[int, int, int, DateMention, _Cue]] = []
+    for di, d in enumerate(dates):
         s_start, s_end = sentence_bounds(text, d.start)
-        best: tuple[int, _Cue] | None = None
-        for c in cues:
+        for ci, c in enumerate(cues):
             if c.end <= s_start or c.start >= s_end or (c.start < d.end and d.start < c.end):
                 continue
-            gap = d.start - c.end if c.end <= d.start else c.start - d.end
+            before = c.end <= d.start
+            gap = d.start - c.end if before else c.start - d.end
             cost = gap + _CLAUSE_COST * clause_breaks_between(text, min(c.end, d.end), max(c.start, d.start))
-            if best is None or cost < best[0]:
-                best = (cost, c)
-        if best is not None:
-            found.append((d, best[1]))
-    return found
+            if english and not before:
+                cost += _CLAUSE_COST
+            if c.role.startswith("event:") and before and cost < _CLAUSE_COST:
+                cost -= _CLAUSE_COST
+            pairs.append((cost, di, ci, d, c))
+    used_dates: set[int] = set()
+    used_cues: set[tuple[int, int]] = set()
+    found = []
+    for _, di, _, d, c in sorted(pairs, key=lambda p: (p[0], p[1], p[2])):
+        if di in used_dates or (c.start, c.end) in used_cues:
+            continue
+        used_dates.add(di)
+        used_cues.add((c.start, c.end))
+        found.append((d, c))
+    return sorted(found, key=lambda dc: dc[0].start)
 
 
 def _date_fact(d: DateMention) -> Fact[date]:
     return Fact[date](value=d.value, source=Span(start=d.start, end=d.end, text=d.text))
 
 
-def _dates(text: str, dates: list[DateMention], lex: IntakeLexicon, events: list[ContactEvent]) -> dict[str, Fact[date]]:
-    roles = _date_roles(text, dates, lex)
+def _dates(
+    text: str, today: date, dates: list[DateMention], lex: IntakeLexicon, events: list[ContactEvent]
+) -> dict[str, Fact[date]]:
+    roles = _date_roles(text, dates, lex, detect_language(text) == "en")
     facts: dict[str, Fact[date]] = {}
     for d, cue in roles:
         if cue.role in ("loan", "due", "last_contact") and f"{cue.role}_date" not in facts:
             facts[f"{cue.role}_date"] = _date_fact(d)
-        elif cue.role.startswith("event:"):
+        elif cue.role.startswith("event:") and d.value <= today:
+            # a contact happened in the past; "答应年底前还清" dates the promised payment, not the contact
+            if cue.role == "event:promise" and d.start >= cue.end:
+                continue
             for ev in events:  # the event whose cue this is gets the date
                 if ev.when is None and ev.source and ev.source.start <= cue.start < ev.source.end:
                     ev.when = d.value
@@ -172,7 +192,7 @@ def extract_case(narrative: str, today: date) -> Case:
         case.rate = rate_from_amount(*interest_amount, principal.value, lex.rates)
 
     case.contacts = contact_events(text, lex)
-    for name, fact in _dates(text, dates, lex, case.contacts).items():
+    for name, fact in _dates(text, today, dates, lex, case.contacts).items():
         setattr(case, name, fact)
     case.evidence = evidence(text, lex)
     case.contact_status = contact_status(text, lex)

@@ -35,6 +35,8 @@ _ABSOLUTE: list[tuple[str, int]] = [
     (rf"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+(?P<y>(?:19|20)\d{{2}})", re.I),
     (rf"(?P<rel>大前年|前年|去年|今年)(?:的)?{_MONTH}\s*月(?:份)?(?:{_DAY}\s*[日号])?{_PART}", 0),
     (rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:份)?{_PART}", 0),
+    (rf"(?P<end>(?:the\s+)?end\s+of\s+){_MON}\s+(?P<y>(?:19|20)\d{{2}})", re.I),
+    (rf"(?P<end>(?:the\s+)?end\s+of\s+)(?P<y>(?:19|20)\d{{2}})", re.I),
     (rf"{_MON}\s+(?P<y>(?:19|20)\d{{2}})", re.I),
     (rf"(?:(?<=in )|(?<=In )){_MON}\s+(?P<rel>last year|this year)", re.I),
     (rf"{_YEAR}\s*年(?P<part>年初|年底|年末|初|底|末|上半年|下半年)?", 0),
@@ -111,7 +113,7 @@ def _yearless(month: int, day: int, today: date, anchor: date | None) -> date:
 
 def _resolve(m: re.Match[str], today: date, anchor: date | None) -> tuple[date, Precision]:
     g = m.groupdict()
-    part = g.get("part")
+    part = "底" if g.get("end") else g.get("part")
     month = parse_small_int(g["m"]) if g.get("m") else (_MONTHS_EN[g["mon"].lower()] if g.get("mon") else None)
     day = parse_small_int(g["d"]) if g.get("d") else None
     if g.get("y"):
@@ -144,7 +146,7 @@ def _relative_patterns(lex: Dates) -> list[tuple[re.Pattern[str], Unit, int | No
     for unit, terms in lex.ago_units.items():
         zh = rf"(?P<n>\d{{1,3}}|[{_CN}半]{{1,3}}|几)(?:多)?(?:{_alternation(terms.zh)})(?:多)?(?:{ago})"
         en = rf"(?P<n>\d{{1,3}}|{_alternation(list(_EN_NUM))})\s+(?:{_alternation(terms.en)})\s+(?:ago|before now)"
-        precision: Precision = "day" if unit in ("day", "week") else "month" if unit == "month" else "year"
+        precision: Precision = "day" if unit in ("day", "week") else "month"  # 两年前: a month, not Jan 1
         found.append((re.compile(zh), unit, None, precision))
         found.append((re.compile(en, re.I), unit, None, precision))
     return found
@@ -200,8 +202,10 @@ def find_dates(text: str, today: date, lex: Dates) -> list[DateMention]:
     for start, end, m, value, precision in sorted(raw, key=lambda r: r[0]):
         if m is not None:
             same_sentence = anchor is not None and not re.search(r"[。！？!?\n；;]", text[anchor[0] : start])
+            # 3月1日 takes its year from the same sentence; a bare 年底 from anything said before
+            use_anchor = anchor is not None and (same_sentence or not (m.groupdict().get("m") or m.groupdict().get("mon")))
             try:
-                value, precision = _resolve(m, today, anchor[1] if anchor and same_sentence else None)
+                value, precision = _resolve(m, today, anchor[1] if anchor and use_anchor else None)
             except ValueError:
                 continue
             if not any(m.groupdict().get(k) for k in year_groups):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .intake_lexicon import IntakeLexicon
-from .intake_text import clause_bounds
+from .intake_text import sentence_bounds
 from .models import Party, PartyKind, Span
 
 _LOAN_CLAUSE = re.compile(r"借|欠|贷|lent|loan|borrow|owe", re.I)
@@ -21,14 +21,19 @@ _EN_DEBTOR = re.compile(
     rf"(?:colleague|friend|cousin|neighbou?r|classmate|relative|brother|sister|uncle|aunt|named|called|Mr\.?|Ms\.?|Mrs\.?"
     rf"|lent|loaned)\s+{_EN_NAME}"
 )
-_COMPANY_NAME = re.compile(r"[\u4e00-\u9fff（）()]{2,24}?(?:股份有限公司|有限责任公司|有限公司)")
+# a registered name, not a description ("一家贸易有限公司" names nobody)
+_EN_COMPANY = re.compile(r"(?P<name>(?:[A-Z][A-Za-z&'-]*\s){1,6}(?:Co\.,?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Company))")
+_EMPLOYED = re.compile(r"(?:在|works? (?:at|for)|employed (?:at|by)|job at)\s?\S{0,6}$", re.I)
+_COMPANY_NAME = re.compile(r"(?:(?<=[给向和是欠告，。,；;：:\s])|^)[\u4e00-\u9fff（）()]{2,24}?(?:股份有限公司|有限责任公司|有限公司)")
 
 
 def _name_patterns(surnames: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    name = rf"(?P<name>[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}}?){_BOUNDARY}|[小老][{surnames}]{_BOUNDARY})"
+    name = rf"(?P<name>[{surnames}](?:某某|某)|[{surnames}][\u4e00-\u9fff]{{1,2}}?{_BOUNDARY}|[小老][{surnames}]{_BOUNDARY})"
     debtor = re.compile(
-        rf"(?:朋友|同事|同学|亲戚|老乡|邻居|借款人|债务人|欠款人|被告|对方|一个叫|名叫|叫做|叫|姓名为|借给|借钱给|转给|表哥|表弟|表姐|表妹|老板)(?:是)?{name}"
-        rf"|(?:^|[，。,；;\s])(?P<name2>[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}}?))(?=(?:向我|找我|跟我|问我)?借|欠我)"
+        rf"(?:朋友|同事|同学|亲戚|老乡|邻居|借款人|债务人|欠款人|被告|对方|一个叫|名叫|叫做|叫|姓名为|借给|借钱给|转给|赊给|"
+        rf"表哥|表弟|表姐|表妹|姐夫|妹夫|嫂子|老板|客户|网友)(?:是)?{name}"
+        rf"|(?:^|(?<=[，。,；;\s]))(?P<name2>[小老][{surnames}]|[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}}?))"
+        rf"(?=[^，。,；;]{{0,6}}?(?:借|欠我))"
     )
     creditor = re.compile(rf"(?:出借人|债权人|我叫|本人)(?:是)?{name}")
     return debtor, creditor
@@ -39,9 +44,12 @@ def _span(m: re.Match[str], group: str) -> Span:
 
 
 def _debtor_name(text: str, lex: IntakeLexicon) -> Span | None:
-    m = _COMPANY_NAME.search(text)
-    if m and not re.search(r"我(?:们|司)", text[max(0, m.start() - 3) : m.start()]):
-        return Span(start=m.start(), end=m.end(), text=m.group())
+    for m in _COMPANY_NAME.finditer(text):
+        if not re.search(r"我(?:们|司)", text[max(0, m.start() - 3) : m.start()]) and not re.search(r"一家|一个|某家", m.group()):
+            return Span(start=m.start(), end=m.end(), text=m.group())
+    for m in _EN_COMPANY.finditer(text):
+        if not re.match(r"(?:Our|My) ", m.group()):
+            return _span(m, "name")
     debtor, _ = _name_patterns(lex.parties.surnames)
     for m in debtor.finditer(text):
         group = "name" if m.group("name") else "name2"
@@ -80,8 +88,10 @@ def _debtor_kind(text: str, lex: IntakeLexicon) -> tuple[PartyKind, Span] | None
         for m in lex.parties.kinds[kind].finditer(text):
             if any(s <= m.start() < e for s, e in own):
                 continue
-            c_start, c_end = clause_bounds(text, m.start())
-            if kind is PartyKind.sole_trader or _LOAN_CLAUSE.search(text, c_start, c_end):
+            s_start, s_end = sentence_bounds(text, m.start())
+            if _EMPLOYED.search(text, s_start, m.start()):
+                continue  # "朋友在公司上班" says where the friend works, not who borrowed
+            if kind is PartyKind.sole_trader or _LOAN_CLAUSE.search(text, s_start, s_end):
                 return kind, Span(start=m.start(), end=m.end(), text=m.group())
     m = next(lex.parties.kinds[PartyKind.individual].finditer(text), None)
     if m:
@@ -94,7 +104,7 @@ def extract_parties(text: str, lex: IntakeLexicon) -> tuple[Party, Party]:
     creditor = _creditor(text, lex)
     name = _debtor_name(text, lex)
     kind = _debtor_kind(text, lex)
-    if name is not None and name.text.endswith("公司"):
+    if name is not None and re.search(r"公司|Co\.|Ltd|Limited|Inc\.?$|Corp|Company", name.text):
         kind = (PartyKind.company, name)
     debtor = Party(
         name=name.text if name else None,

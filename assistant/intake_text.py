@@ -55,13 +55,19 @@ def scope_start(text: str, pos: int, negation: Negation) -> int:
     return start
 
 
-def is_negated(text: str, start: int, end: int, negation: Negation) -> bool:
-    """True when a negation cue governs text[start:end] ("没有借条", "借条也没有", "not reachable")."""
+def negation_span(text: str, start: int, end: int, negation: Negation) -> tuple[int, int] | None:
+    """The words negated together with their cue ("没有借条", "借条也没有", "not reachable"), or None."""
     window = negation.window_zh if is_cjk(text[start]) else negation.window_en
     lo = max(scope_start(text, start, negation), start - window)
-    if any(m.end() <= start for m in negation.pre.finditer(text, lo, start)):
-        return True
-    return negation.post.match_at(text, end) is not None
+    cues = [m for m in negation.pre.finditer(text, lo, start) if m.end() <= start]
+    if cues:
+        return cues[-1].start(), end
+    post = negation.post.match_at(text, end)
+    return (start, post.end()) if post else None
+
+
+def is_negated(text: str, start: int, end: int, negation: Negation) -> bool:
+    return negation_span(text, start, end, negation) is not None
 
 
 @dataclass(frozen=True)
@@ -73,4 +79,10 @@ class Hit:
 
 
 def find_terms(terms: Terms, text: str, negation: Negation) -> list[Hit]:
-    return [Hit(m.start(), m.end(), m.group(), is_negated(text, m.start(), m.end(), negation)) for m in terms.finditer(text)]
+    """Each match; a negated one spans its negation too, so its source shows "没有借条", not "借条"."""
+    hits = []
+    for m in terms.finditer(text):
+        neg = negation_span(text, m.start(), m.end(), negation)
+        start, end = neg if neg else m.span()
+        hits.append(Hit(start, end, text[start:end], neg is not None))
+    return hits

@@ -123,7 +123,14 @@ def find_amounts(text: str, exclude: list[tuple[int, int]] | None = None) -> lis
     """Every money amount in `text`, left to right. Spans in `exclude` (dates, rates) are skipped."""
     found: list[AmountMatch] = []
     blocked = exclude or []
-    for m in _AMOUNT.finditer(text):
+    pos = 0
+    while (m := _AMOUNT.search(text, pos)) is not None:
+        pos = m.end()
+        lead = re.match(rf"[{''.join(CN_DIGITS)}]+(?=\d)", m.group("num"))
+        if lead and not m.group("pre"):
+            # "张三8万": a name's last character is not part of the number
+            pos = m.start("num") + lead.end()
+            continue
         start, end = m.span()
         num = m.group("num")
         if any(start < b_end and b_start < end for b_start, b_end in blocked):
