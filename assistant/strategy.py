@@ -200,13 +200,32 @@ def _overdue_days(f: _Facts) -> int | None:
 
 def _recently_overdue(f: _Facts) -> bool:
     days = _overdue_days(f)
-    # no agreed due date: the first step is to ask, which fixes a reasonable period (民法典第六百七十五条)
-    return days is None or days <= f.recent_overdue_days
+    if days is not None:
+        return days <= f.recent_overdue_days
+    # no agreed due date: the first step is to ask, which fixes a reasonable period (民法典第六百七十五条);
+    # but a loan made long ago is no longer "recent" even without one
+    lent = _value(f.case.loan_date)
+    return lent is None or (f.case.today - lent).days <= 2 * f.recent_overdue_days
+
+
+def _undisputed(f: _Facts) -> bool:
+    """Said to be undisputed, or the debtor has acknowledged it, promised or paid part (no dispute then)."""
+    disputed = _value(f.case.disputed)
+    if disputed is not None:
+        return disputed is False
+    return any(e.kind in ("acknowledgement", "promise", "partial_payment") for e in f.case.contacts)
 
 
 def _payment_order_eligible(f: _Facts) -> bool:
     # 民事诉讼法第二百二十五条: no other dispute, and the order can be served on the debtor
-    return f.position.payment_order.eligible is True and _value(f.case.disputed) is not True and not _unreachable(f)
+    if _value(f.case.disputed) is True or _unreachable(f):
+        return False
+    eligible = f.position.payment_order.eligible
+    if eligible is not None:
+        return eligible
+    # undecided only for want of facts: a matured, definite, acknowledged debt is a fair candidate
+    due = _value(f.case.due_date)
+    return _undisputed(f) and f.case.principal is not None and due is not None and due < f.case.today
 
 
 _WRITTEN = {"letter", "ems", "post", "mail", "courier", "lawyer_letter", "email"}
@@ -220,6 +239,9 @@ CONDITIONS: dict[str, Callable[[_Facts], bool]] = {
     "bad_faith": lambda f: f.assessment.category == Category.bad_faith,
     "unclear": lambda f: f.assessment.category == Category.unclear,
     "has_assets": lambda f: _value(f.case.debtor_has_assets) is True,
+    "debtor_evasive": lambda f: _value(f.case.contact_status) == ContactStatus.evasive,
+    "undisputed": _undisputed,
+    "said_undisputed": lambda f: _value(f.case.disputed) is False,
     "disputed": lambda f: _value(f.case.disputed) is True,
     "payment_order_eligible": _payment_order_eligible,
     "lawyer_letter_sent": lambda f: _demands(f, {"lawyer_letter"}),
@@ -287,8 +309,6 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
         )
 
     warnings = [getattr(w, lang) for w in rules.warnings if _holds(w.when, facts)]
-    if rule.stage == Stage.decline:
-        warnings = [getattr(w, lang) for w in rules.warnings if not w.when]
     return Strategy(
         stage=rule.stage,
         reason=reason,
