@@ -115,6 +115,7 @@ class Cues(_Strict):
     negation_en: str
     reported: str
     contrast: str
+    suspicion: str
     irrealis: str
     observed: str
     corroboration: str
@@ -245,10 +246,10 @@ def _negated(text: str, start: int, c: _Compiled, english: bool) -> bool:
     return any(m.end() <= start for m in c.cue["negation_en" if english else "negation_zh"].finditer(text, lo, start))
 
 
-def _irrealis(text: str, start: int, c: _Compiled) -> bool:
-    """等找到工作再还 / if he finds a job: a hoped-for event is not a fact."""
+def _not_a_fact(text: str, start: int, c: _Compiled, cue: str) -> bool:
+    """等找到工作再还 (irrealis) or 我以为他要赖账 (suspicion): a hoped-for or feared event is no fact."""
     lo = max(_boundary_before(text, start, _CLAUSE_END), start - 12)
-    return c.cue["irrealis"].search(text, lo, start) is not None
+    return c.cue[cue].search(text, lo, start) is not None
 
 
 def _reported(text: str, start: int, c: _Compiled) -> bool:
@@ -300,7 +301,7 @@ def _find_hits(text: str, c: _Compiled, english: bool) -> list[_Hit]:
     m = c.book.modifiers
     starts = [h.start for h in taken]
     for h in taken:
-        if h.rule.discount_when_reported and _irrealis(text, h.start, c):
+        if _not_a_fact(text, h.start, c, "suspicion") or (h.rule.discount_when_reported and _not_a_fact(text, h.start, c, "irrealis")):
             h.negated, h.weight = True, 0.0
             continue
         if _negated(text, h.start, c, english):
@@ -355,7 +356,9 @@ def _corroborate(text: str, hits: list[_Hit], c: _Compiled) -> None:
             continue
         sent_end = _boundary_after(text, h.end, _SENTENCE_END)
         nxt_end = _boundary_after(text, min(sent_end + 1, len(text)), _SENTENCE_END)
-        checked = c.cue["corroboration"].search(text, h.end, nxt_end) is not None
+        checked = any(
+            not _negated(text, m.start(), c, not _CJK.search(text)) for m in c.cue["corroboration"].finditer(text, h.end, nxt_end)
+        )
         if documented or checked or conduct >= c.book.thresholds.credible_willingness:
             h.weight /= m.reported_factor if m.reported_factor else 1
             h.modifiers.append("corroborated")
