@@ -1,0 +1,205 @@
+"""The legality checker: every draft vetted under PRC law, deterministically.
+
+Patterns propose, checks confirm, context adjusts (the rules are data in knowledge/rules/*.yaml):
+1. each rule's compiled patterns propose matches with a weight;
+2. context cues cancel a match (negation before it in the same clause, someone else's threat being
+   reported, a quoted word, a lawful court route) or confirm it (a non-payment condition);
+3. named validators look at the case (a licensed lender may report to 征信, a private one may not);
+4. structural checks (checker_structural) compare rates and amounts with the case and the 4×LPR cap,
+   verify every citation, and read contact times against the configured window.
+The checker only reports; assistant.rewrite acts on the report.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+
+from .models import Case, LegalityReport, PartyKind, Severity, Violation, ViolationCode
+from .rules import CompiledPattern, Rule, RuleRegistry, get_registry
+
+__all__ = ["check", "Segments", "Finding", "make_violation"]
+
+_SENTENCE_END = re.compile(r"[。！？!?\n；;]|\.(?=\s|$)")
+_CLAUSE_END = re.compile(r"[。！？!?\n；;，,、：:]|\.(?=\s|$)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# a negation immediately followed by paying is the condition, not a denial: 如果你没有还款 / if you do not pay
+_NEGATED_PAYMENT = re.compile(r"\s*(?:按时|按期|及时)?(?:还|付|偿|pay|repay)", re.IGNORECASE)
+_OPEN_QUOTES = "“‘「『《\""
+_CLOSE_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\"", "'": "'"}
+_SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2}
+
+
+class Segments:
+    """Sentence and clause boundaries of one text, computed once per check."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._sent = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._clause = [m.end() for m in _CLAUSE_END.finditer(text)]
+
+    @staticmethod
+    def _bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+        i = bisect.bisect_right(ends, start)
+        lo = ends[i - 1] if i > 0 else 0
+        j = bisect.bisect_left(ends, end)
+        hi = ends[j] if j < len(ends) else length
+        return lo, hi
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        return self._bounds(self._sent, start, end, len(self.text))
+
+    def clause_start(self, start: int) -> int:
+        i = bisect.bisect_right(self._clause, start)
+        return self._clause[i - 1] if i > 0 else 0
+
+    def quoted(self, start: int, end: int) -> bool:
+        """True when [start, end) lies inside a pair of quotation marks within its sentence."""
+        lo, hi = self.sentence(start, end)
+        before = self.text[lo:start]
+        for open_q in "“‘「『\"'":
+            if open_q == "'" and not _CJK.search(self.text[start:end]):
+                continue  # in English ' is mostly an apostrophe
+            close_q = _CLOSE_QUOTES[open_q]
+            pos = before.rfind(open_q)
+            if pos < 0:
+                continue
+            if open_q != close_q and close_q in before[pos + 1 :]:
+                continue
+            if open_q == close_q and before.count(open_q) % 2 == 0:
+                continue
+            if close_q in self.text[end:hi]:
+                return True
+        return False
+
+
+class Finding:
+    """A proposed violation before it becomes a Violation: which rule, where, how strong, why."""
+
+    __slots__ = ("code", "start", "end", "score", "rule_name", "severity", "detail", "fix", "explanation")
+
+    def __init__(self, code: ViolationCode, start: int, end: int, score: float, rule_name: str, severity: Severity,
+                 detail: str = "", fix: str | None = None, explanation: str | None = None) -> None:  # fmt: skip
+        self.code, self.start, self.end, self.score = code, start, end, score
+        self.rule_name, self.severity, self.detail = rule_name, severity, detail
+        self.fix, self.explanation = fix, explanation
+
+
+def cue_present(reg: RuleRegistry, name: str, seg: Segments, start: int, end: int) -> bool:
+    cue, rx = reg.cues[name]
+    text = seg.text
+    if cue.scope == "quoted":
+        return seg.quoted(start, end)
+    if cue.scope == "before":
+        lo = max(seg.clause_start(start), start - cue.window)
+        for m in rx.finditer(text, lo, start):
+            if not _NEGATED_PAYMENT.match(text, m.end()) or name != "negation":
+                return True
+        return False
+    lo, hi = seg.sentence(start, end)
+    return rx.search(text, lo, hi) is not None
+
+
+# --------------------------------------------------------------------------- validators (named in YAML)
+
+
+def _credit_report_claim(seg: Segments, start: int, end: int, case: Case | None) -> bool:
+    """Only financial institutions report to 征信; a private creditor's "report" is a false consequence."""
+    lo, hi = seg.sentence(start, end)
+    sentence = seg.text[lo:hi]
+    blacklist = re.search(r"黑名单|blacklist", sentence, re.IGNORECASE) is not None
+    kind = case.creditor.kind if case is not None else PartyKind.unknown
+    if kind == PartyKind.licensed_lender:
+        return blacklist
+    if kind in (PartyKind.individual, PartyKind.company, PartyKind.sole_trader):
+        return True
+    return blacklist or re.search(r"(?:让|把|将|给)(?:你|您)", sentence) is not None
+
+
+def _not_company_debtor(seg: Segments, start: int, end: int, case: Case | None) -> bool:
+    """For a company debtor 贵单位 is the debtor itself, not its employer."""
+    if case is not None and case.debtor.kind == PartyKind.company:
+        return "单位" not in seg.text[start:end]
+    return True
+
+
+_VALIDATORS: dict[str, Callable[[Segments, int, int, Case | None], bool]] = {
+    "credit_report_claim": _credit_report_claim,
+    "not_company_debtor": _not_company_debtor,
+}
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, start: int, end: int,
+           case: Case | None) -> Finding | None:  # fmt: skip
+    spec = cp.spec
+    cancel = spec.cancel if spec.cancel is not None else rule.context.cancel
+    if any(cue_present(reg, name, seg, start, end) for name in cancel):
+        return None
+    if spec.requires and not any(cue_present(reg, name, seg, start, end) for name in spec.requires):
+        return None
+    if spec.validator and not _VALIDATORS[spec.validator](seg, start, end, case):
+        return None
+    score = spec.weight
+    if any(cue_present(reg, name, seg, start, end) for name in rule.context.confirm):
+        score += rule.context.confirm_boost
+    if score < rule.threshold:
+        return None
+    lang = "zh" if _CJK.search(seg.text) else "en"
+    explanation = getattr(spec.explanation, lang) if spec.explanation else None
+    return Finding(rule.code, start, end, score, f"{rule.code.value.lower()}:{spec.name}",
+                   spec.severity or rule.severity, fix=spec.fix, explanation=explanation)  # fmt: skip
+
+
+def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> list[Finding]:
+    found: list[Finding] = []
+    for code, compiled in reg.patterns.items():
+        rule = reg.rules[code]
+        for cp in compiled:
+            for m in cp.regex.finditer(seg.text):
+                if m.end() > m.start():
+                    f = _judge(reg, rule, cp, seg, m.start(), m.end(), case)
+                    if f is not None:
+                        found.append(f)
+    return found
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per code and overlapping span: the most severe, then the longest, then the first."""
+    ranked = sorted(findings, key=lambda f: (f.code.value, _SEVERITY_RANK[f.severity], -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for f in ranked:
+        if not any(k.code == f.code and k.start < f.end and f.start < k.end for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.code.value, f.rule_name))
+
+
+def make_violation(rule: Rule, f: Finding, text: str) -> Violation:
+    lang = "zh" if _CJK.search(text) else "en"
+    explanation = f.explanation or getattr(rule.explanation, lang)
+    if f.detail:
+        explanation = f"{explanation}（{f.detail}）" if lang == "zh" else f"{explanation} ({f.detail})"
+    return Violation(
+        code=f.code,
+        span=(f.start, f.end),
+        matched=text[f.start : f.end],
+        explanation=explanation,
+        basis=list(rule.legal_basis),
+        fix=f.fix or rule.fix,
+        severity=f.severity,
+        rule=f.rule_name,
+    )
+
+
+def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None = None) -> LegalityReport:
+    """Vet a draft under PRC law. Deterministic, no LLM; violations ordered by position then code."""
+    from .checker_structural import structural_findings
+
+    reg = registry or get_registry()
+    seg = Segments(text)
+    findings = _pattern_findings(reg, seg, case) + structural_findings(reg, seg, case)
+    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
+    return LegalityReport(legal=not violations, violations=violations, checked_chars=len(text))
