@@ -85,7 +85,7 @@ _SELF_REFERENCE = {"本法", "该法", "同法", "本规定", "该规定", "本�
 _EN_ARTICLE_FIRST = (
     r"\b(?:Articles?|Arts?\.?)\s*(?P<nums>\d{1,4}(?:-\d{1,2})?(?:\s*(?:,|and|&)\s*\d{1,4}(?:-\d{1,2})?){0,9})"
     r"\s+of\s+(?:the\s+)?(?:PRC\s+|Chinese\s+|China's\s+)?(?P<name>{names}|(?:[A-Z][A-Za-z'-]*\s+){0,7}"
-    r"(?:Law|Code|Provisions|Regulations?|Interpretation|Measures|Rules))\b"
+    r"(?:Law|Code|Act|Provisions|Regulations?|Interpretation|Measures|Rules|Convention))\b"
 )
 _EN_LAW_FIRST = (
     r"\b(?:the\s+)?(?:PRC\s+)?(?P<name>{names})\s*,?\s*(?:Article|Art\.?)\s*(?P<nums>\d{1,4}(?:-\d{1,2})?)\b"
@@ -368,10 +368,15 @@ def verify_citation(found: FoundCitation) -> CitationCheck:
         rmap, e = older[0]
         return _renumbered(found, law, rmap, e, "现行版本无此条")
     if exists:
-        for rmap, e in older:
-            old_score = _context_score(e.context, found.context)
-            if old_score > _context_score(rmap.subject_of_current(found.number), found.context):
-                return _renumbered(found, law, rmap, e, "上下文所述内容属于旧条文：" + "、".join(w for w in e.context if w in found.context))
+        # the version whose old article fits the sentence best, if it fits better than today's article
+        margins = [
+            (_context_score(e.context, found.context) - _context_score(rmap.subject_of_current(found.number), found.context), i)
+            for i, (rmap, e) in enumerate(older)
+        ]
+        best = max(margins, key=lambda m: (m[0], -m[1]), default=(0, -1))
+        if best[0] > 0:
+            rmap, e = older[best[1]]
+            return _renumbered(found, law, rmap, e, "上下文所述内容属于旧条文：" + "、".join(w for w in e.context if w in found.context))
         note = ""
         cit = get_article(law, found.article) if entry is not None and entry.amended_articles else None
         if cit is not None and cit.status == "amended":
