@@ -24,6 +24,7 @@ __all__ = ["check", "Segments", "Finding", "make_violation"]
 _SENTENCE_END = re.compile(r"[。！？!?\n；;]|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[。！？!?\n；;，,、：:]|\.(?=\s|$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 # a negation immediately followed by paying is the condition, not a denial: 如果你没有还款 / if you do not pay
 _NEGATED_PAYMENT = re.compile(r"\s*(?:按时|按期|及时)?(?:还|付|偿|pay|repay)", re.IGNORECASE)
 _OPEN_QUOTES = "“‘「『《\""
@@ -156,9 +157,12 @@ def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, st
 
 def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> list[Finding]:
     found: list[Finding] = []
+    scripts = {s for s, rx in (("zh", _CJK), ("en", _LATIN)) if rx.search(seg.text)}
     for code, compiled in reg.patterns.items():
         rule = reg.rules[code]
         for cp in compiled:
+            if cp.script not in scripts:
+                continue
             for m in cp.regex.finditer(seg.text):
                 if m.end() > m.start():
                     f = _judge(reg, rule, cp, seg, m.start(), m.end(), case)

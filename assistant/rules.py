@@ -138,6 +138,8 @@ class CompiledPattern(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
     spec: PatternSpec
     regex: re.Pattern[str]
+    # which script the pattern needs: a text without it cannot match, so the pattern is skipped
+    script: Literal["zh", "en"]
 
 
 class RuleRegistry(BaseModel):
@@ -150,11 +152,20 @@ class RuleRegistry(BaseModel):
         return self.rules[ViolationCode(code)]
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _script(regex: str) -> Literal["zh", "en"]:
+    return "zh" if _HAN.search(regex) else "en"
+
+
 def _compile(regex: str, where: str) -> re.Pattern[str]:
+    # case-folding is only needed where Latin letters occur; without it sre keeps its fast prefix scan
+    flags = re.IGNORECASE if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]", "", regex)) else 0
     if _UNBOUNDED_WILDCARD.search(regex) or _NESTED_REPEAT.search(regex):
         raise RuleError(f"{where}: unbounded or nested repetition in {regex[:80]!r}; use a bounded gap like [^。]{{0,12}}")
     try:
-        return re.compile(regex, re.IGNORECASE)
+        return re.compile(regex, flags)
     except re.error as exc:
         raise RuleError(f"{where}: bad regex {regex[:80]!r}: {exc}") from exc
 
@@ -219,11 +230,13 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
                 return lex[m.group(1)]
 
             source = _GAP_REF.sub(lambda m: f"{GAP_CLASS}{{0,{m.group(1)}}}", _LEX_REF.sub(expand, spec.regex))
-            compiled.append(CompiledPattern(spec=spec, regex=_compile(source, f"{path.name}:{spec.name}")))
+            compiled.append(CompiledPattern(spec=spec, regex=_compile(source, f"{path.name}:{spec.name}"), script=_script(source)))
         for spec in rule.lexicons:  # a weighted lexicon is a pattern of its own
             if spec.weight > 0:
                 pspec = PatternSpec(name=f"lexicon_{spec.name}", regex=lex[spec.name], weight=spec.weight)
-                compiled.append(CompiledPattern(spec=pspec, regex=re.compile(lex[spec.name], re.IGNORECASE)))
+                compiled.append(
+                    CompiledPattern(spec=pspec, regex=re.compile(lex[spec.name], re.IGNORECASE), script=_script(lex[spec.name]))
+                )
         if not compiled and not rule.structural:
             raise RuleError(f"{path.name}: a rule needs patterns, a weighted lexicon or a structural check")
         rules[rule.code] = rule
