@@ -70,16 +70,19 @@ def _amount_facts(text: str, amounts: list[AmountMatch], lex: IntakeLexicon) -> 
             by_role.setdefault(cue.role, []).append((a, cue))
     facts: dict[AmountRole, Fact[Decimal]] = {}
     for role, items in by_role.items():
-        first, cue = items[0]
-        value, end = first.value, first.end
-        seen = {cue.start}
-        for a, c in items[1:]:
-            if c.start in seen:
-                continue  # the same cue again: a breakdown of the amount already counted
-            c_start, _ = clause_bounds(text, c.start)
-            if role == "repaid" or (role == "principal" and _ANOTHER_LOAN.search(text, c_start, c.start)):
-                value, end = value + a.value, a.end
-                seen.add(c.start)
+        groups: dict[int, list[tuple[AmountMatch, _Cue]]] = {}
+        for a, cue in items:
+            groups.setdefault(cue.start, []).append((a, cue))
+        value, first, end = Decimal(0), items[0][0], items[0][0].end
+        for n, group in enumerate(groups.values()):
+            cue = group[0][1]
+            c_start, c_end = clause_bounds(text, cue.start)
+            if n and not (role == "repaid" or (role == "principal" and _ANOTHER_LOAN.search(text, c_start, cue.start))):
+                continue  # one amount per role, unless more repayments or a further loan are told
+            # "还了2万，其中1万现金" breaks an amount down; "还了两次，一次1万，一次5000" lists its parts
+            parts = group[:1] if c_start <= group[0][0].start < c_end else group
+            value += sum((a.value for a, _ in parts), Decimal(0))
+            end = max(end, parts[-1][0].end)
         facts[role] = Fact[Decimal](value=value, source=_span(first.start, end, text))  # type: ignore[index]
     return facts
 
