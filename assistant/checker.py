@@ -21,8 +21,10 @@ from .rules import CompiledPattern, Rule, RuleRegistry, get_registry
 
 __all__ = ["check", "Segments", "Finding", "make_violation"]
 
-_SENTENCE_END = re.compile(r"[。！？!?\n；;]|\.(?=\s|$)")
-_CLAUSE_END = re.compile(r"[。！？!?\n；;，,、：:]|\.(?=\s|$)")
+# an English full stop ends a sentence unless it closes a title or a common abbreviation (Mr. Li, No. 5)
+_EN_STOP = r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bNo)(?<!\bSt)(?<!\bArt)(?<!\bArts)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.(?=\s|$)"
+_SENTENCE_END = re.compile(rf"[。！？!?\n；;]|{_EN_STOP}")
+_CLAUSE_END = re.compile(rf"[。！？!?\n；;，,、：:]|{_EN_STOP}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # a negation immediately followed by paying is the condition, not a denial: 如果你没有还款 / if you do not pay

@@ -78,6 +78,7 @@ class PatternSpec(Strict):
     cancel: list[str] | None = None  # overrides the rule's cancel list
     validator: str | None = None
     severity: Severity | None = None
+    on_fail: Literal["rewrite", "refuse"] | None = None  # overrides the rule's policy for this pattern
     explanation: Bilingual | None = None
     fix: str | None = None
 
@@ -116,6 +117,7 @@ class Rule(Strict):
     explanation: Bilingual
     fix: str = Field(min_length=1)
     replacement: Bilingual | None = None  # lawful sentence for the rewriter; None: drop the sentence
+    rewrite_scope: Literal["sentence", "span"] = "sentence"  # span: remove only the matched words (insults)
     threshold: float = Field(default=0.5, gt=0, le=1)
     patterns: list[PatternSpec] = Field(default_factory=list)
     lexicons: list[LexiconSpec] = Field(default_factory=list)
@@ -150,6 +152,13 @@ class RuleRegistry(BaseModel):
 
     def rule(self, code: ViolationCode | str) -> Rule:
         return self.rules[ViolationCode(code)]
+
+    def pattern(self, code: ViolationCode | str, name: str) -> PatternSpec | None:
+        """The pattern a violation's `rule` field names ("code:pattern"), None for structural checks."""
+        for cp in self.patterns.get(ViolationCode(code), []):
+            if cp.spec.name == name:
+                return cp.spec
+        return None
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -204,8 +213,8 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
     rules: dict[ViolationCode, Rule] = {}
     patterns: dict[ViolationCode, list[CompiledPattern]] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == CONTEXT_FILE:
-            continue
+        if path.name.startswith("_"):
+            continue  # _context.yaml, _rewrite.yaml: shared settings, not rules
         try:
             rule = Rule.model_validate(_read_yaml(path))
         except ValidationError as exc:
