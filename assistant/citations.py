@@ -18,6 +18,7 @@ How a citation is judged, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -67,10 +68,11 @@ _ARTICLE_RE = re.compile(
     r"(?P<suffix>之[一二三四五六七八九十]{1,3})?"
 )
 _LIST_SPLIT_RE = re.compile(r"\s*[、,，和及与至到~～－-]\s*")
-_BRACKET_RE = re.compile(r"《(?P<name>[^《》\n]{1,80})》")
+# 《…》 with one level of nesting: 《最高人民法院关于适用《中华人民共和国民事诉讼法》的解释》
+_BRACKET_RE = re.compile(r"《(?P<name>(?:[^《》\n]|《[^《》\n]{1,40}》){1,100})》")
 _SENTENCE_END = "。！？!?\n"
 # what may stand between a law name and its article: a version note in brackets, 的/中的
-_GAP_RE = re.compile(r"\s*(?:[（(][^（）()\n]{0,24}[）)])?\s*(?:中的|的|之)?\s*")
+_GAP_RE = re.compile(r"[》〉]?\s*(?:[（(][^（）()\n]{0,24}[）)])?\s*(?:中的|的|之)?\s*")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:版本|版|修正|修订|修正本|修订本)?")
 _YEAR_BEFORE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版本|版|修正|修订|修正本|修订本)?\s*(?:的)?\s*$")
 # An unlisted instrument written without 《》 just before 第X条: 催收管理条例第五条
@@ -135,18 +137,32 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _law_mentions(text: str) -> list[tuple[int, int, str, str | None]]:
-    """(start, end, name as written, official title or None) for every law name in the text."""
+    """(start, end, name as written, official title or None) for every law name in the text.
+
+    Bracketed titles and known names are found separately; where they overlap the longer one wins,
+    so 民事诉讼法 inside 关于适用《民事诉讼法》的解释 is read as part of the interpretation's title."""
     zh_re, _, _, names = _patterns()
+    brackets = [(m.start(), m.end(), m.group("name")) for m in _BRACKET_RE.finditer(text)]
+    starts = [b[0] for b in brackets]
+    dropped: set[int] = set()
     mentions: list[tuple[int, int, str, str | None]] = []
-    taken: list[tuple[int, int]] = []
-    for m in _BRACKET_RE.finditer(text):
-        name = m.group("name")
-        mentions.append((m.start(), m.end(), name, resolve_law(name)))
-        taken.append((m.start(), m.end()))
     for m in zh_re.finditer(text):
-        if not m.group(0) or any(a <= m.start() < b for a, b in taken):
+        s, e = m.span()
+        if s == e:
             continue
-        mentions.append((m.start(), m.end(), m.group(0), names.get(m.group(0)) or resolve_law(m.group(0))))
+        i = max(bisect.bisect_right(starts, s) - 1, 0)
+        overlapping = []
+        while i < len(brackets) and brackets[i][0] < e:
+            if brackets[i][1] > s:
+                overlapping.append(i)
+            i += 1
+        if any(brackets[j][1] - brackets[j][0] >= e - s for j in overlapping):
+            continue  # a bracketed title covers this name
+        dropped.update(overlapping)
+        mentions.append((s, e, m.group(0), names.get(m.group(0)) or resolve_law(m.group(0))))
+    for j, (s, e, name) in enumerate(brackets):
+        if j not in dropped:
+            mentions.append((s, e, name, resolve_law(name)))
     return sorted(mentions)
 
 
@@ -200,6 +216,9 @@ def _numbers(raw: str) -> list[int]:
 # A law named but not yet cited carries over to a later 第X条 only when it is close and no colon
 # intervenes: "根据《民法典》规定，双方约定如下：第一条……" is a contract clause, not a citation.
 _BARE_CARRY_MAX_GAP = 60
+# A carried-over 第X条 must follow a list joint or a citing word; after a noun it is that noun's own
+# clause ("借款合同第三条", "协议第五条"), not an article of the law named earlier.
+_CARRY_JOINT_RE = re.compile(r"(?:[、，,；;\s（(]|和|及|与|或|即|见|依|据|照|按|以及|还有|中)$")
 _SELF_REFERENCE_TAILS = ("本法", "该法", "同法", "本规定", "本解释", "本办法", "本条例")
 
 
@@ -227,6 +246,8 @@ def _find_chinese(text: str) -> list[FoundCitation]:
             continue  # internal cross-reference inside a quoted law: nothing to verify
         elif (unlisted := _unlisted_law(preceding)) is not None:
             attached = (lo + len(preceding) - len(unlisted), unlisted, None, False, None)
+        elif not _CARRY_JOINT_RE.search(text[lo:a_start]):
+            continue
         elif last_cited is not None and last_cited[0] == lo:
             attached = (a_start, last_cited[1], last_cited[2], True, None)
         elif (

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -430,8 +431,13 @@ def _db_citation(title: str, article_no: str, text: str, arabic: int | None) -> 
     )
 
 
+# Unnumbered instruments (批复, NPCSC interpretations) are stored as one 全文 unit; callers may point
+# at them with "", "全文" or an item label such as 第一项.
+_ITEM_RE = re.compile(r"第[一二三四五六七八九十]{1,3}项")
+
+
 def _article_key(article: str | int) -> str:
-    if isinstance(article, str) and article.strip() in {"全文"}:
+    if isinstance(article, str) and (article.strip() in {"", "全文"} or _ITEM_RE.fullmatch(article.strip())):
         return "全文"
     return normalise_article(article)
 
@@ -452,7 +458,12 @@ def get_article(law: str, article: str | int) -> Citation | None:
         )
         return _db_citation(title, rows[0][0], rows[0][1], rows[0][2]) if rows else None
     unit = _units_by_key().get((title, key))
-    return unit.to_citation() if unit else None
+    if unit is None:
+        return None
+    c = unit.to_citation()
+    if key == "全文" and isinstance(article, str) and _ITEM_RE.fullmatch(article.strip()):
+        c.article = article.strip()  # keep the item the caller relies on, e.g. 第一项 of 法释〔2020〕27号
+    return c
 
 
 def _unit_order(unit: KnowledgeUnit) -> tuple[int, str]:

@@ -38,6 +38,14 @@ def only(text: str):
         ("见《民事诉讼法》（2023年修正）第二百二十五条", "《民事诉讼法》（2023年修正）第二百二十五条"),
         ("Under Article 577 of the Civil Code the debtor is liable.", "Article 577 of the Civil Code"),
         ("See Civil Code art. 577.", "Civil Code art. 577"),
+        (
+            "依《最高人民法院关于适用《中华人民共和国民事诉讼法》的解释》第四百二十七条申请",
+            "《最高人民法院关于适用《中华人民共和国民事诉讼法》的解释》第四百二十七条",
+        ),
+        (
+            "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释第四百三十六条规定",
+            "最高人民法院关于适用《中华人民共和国民事诉讼法》的解释第四百三十六条",
+        ),
         ("This may breach Criminal Law Article 293.", "Criminal Law Article 293"),
     ],
 )
@@ -74,6 +82,7 @@ def test_english_lists_of_articles_are_all_cited():
         "双方约定如下：第一条 借款金额为五万元。",  # a contract's own clause numbering
         "根据《民法典》的规定，双方达成如下协议：第三条 违约责任。",
         "本法第十条另有规定的除外。",
+        "根据民间借贷规定，借款合同第三十五条约定了违约金。",  # the contract's clause, not the law's
         "第五条",
         "请于三日内还款。",
         "",
@@ -81,6 +90,11 @@ def test_english_lists_of_articles_are_all_cited():
 )
 def test_does_not_invent_citations(text):
     assert find_citations(text) == []
+
+
+def test_a_contract_clause_after_a_citation_is_not_carried_over():
+    found = find_citations("依据民间借贷规定第25条，双方协议第40条约定的利率无效。")
+    assert [f.article for f in found] == ["第二十五条"]
 
 
 def test_does_not_read_the_article_inside_a_title_as_a_citation():

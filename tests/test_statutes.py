@@ -251,3 +251,14 @@ def test_db_access_is_safe_from_worker_threads():
         t.join()
     assert errors == [] and len(results) == 6 * 39
     assert to_chinese_article(41) in results
+
+
+@pytest.mark.parametrize("article", ["", "全文", "第一项"])
+def test_unnumbered_replies_are_reachable_by_empty_whole_text_or_item_labels(article):
+    c = get_article("最高人民法院关于新民间借贷司法解释适用范围问题的批复", article)
+    assert c is not None and c.source == "knowledge" and "小贷公司" in c.text
+
+
+def test_npcsc_interpretation_of_criminal_law_313_comes_from_the_db():
+    c = get_article("全国人民代表大会常务委员会关于《中华人民共和国刑法》第三百一十三条的解释", "")
+    assert c is not None and c.source == "statute_db" and "拒不执行" in c.text
