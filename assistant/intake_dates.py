@@ -38,6 +38,8 @@ _ABSOLUTE: list[tuple[str, int]] = [
     (rf"(?P<end>(?:the\s+)?end\s+of\s+){_MON}\s+(?P<y>(?:19|20)\d{{2}})", re.I),
     (rf"(?P<end>(?:the\s+)?end\s+of\s+)(?P<y>(?:19|20)\d{{2}})", re.I),
     (rf"{_MON}\s+(?P<y>(?:19|20)\d{{2}})", re.I),
+    (rf"(?:(?<=last )|(?<=Last )){_MON}", re.I),
+    (rf"(?:(?<=in )|(?<=In )|(?<=since )|(?<=during )){_MON}(?!\s*\d)", re.I),
     (rf"(?:(?<=in )|(?<=In )){_MON}\s+(?P<rel>last year|this year)", re.I),
     (rf"{_YEAR}\s*年(?P<part>年初|年底|年末|初|底|末|上半年|下半年)?", 0),
     (rf"(?P<rel>大前年|前年|去年|今年)(?P<part>年初|年底|年末|初|底|末|上半年|下半年)", 0),
@@ -128,8 +130,10 @@ def _resolve(m: re.Match[str], today: date, anchor: date | None) -> tuple[date, 
         if day is None:
             return _in_month(year, month, part)
         return date(year, month, day), "day"
-    if month is None:  # bare 年底: the year being talked about, else this year
-        return _in_year(anchor.year if anchor else today.year, part)
+    if month is None:  # bare 年底: the year being talked about; with none, unknown
+        if anchor is None:
+            raise ValueError("年底 without a year in context")
+        return _in_year(anchor.year, part)
     if day is None:
         start = _yearless(month, 1, today, anchor)
         return _in_month(start.year, month, part)

@@ -30,7 +30,7 @@ _COMPANY_NAME = re.compile(r"(?:(?<=[给向和是欠告，。,；;：:\s])|^)[\u
 def _name_patterns(surnames: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     name = rf"(?P<name>[{surnames}](?:某某|某)|[{surnames}][\u4e00-\u9fff]{{1,2}}?{_BOUNDARY}|[小老][{surnames}]{_BOUNDARY})"
     debtor = re.compile(
-        rf"(?:朋友|同事|同学|亲戚|老乡|邻居|借款人|债务人|欠款人|被告|对方|一个叫|名叫|叫做|叫|姓名为|借给|借钱给|转给|赊给|"
+        rf"(?:朋友|同事|同学|亲戚|老乡|邻居|借款人|债务人|欠款人|被告|对方|一个叫|名叫|叫做|(?<![我人])叫|姓名为|借给|借钱给|转给|赊给|"
         rf"表哥|表弟|表姐|表妹|姐夫|妹夫|嫂子|老板|客户|网友)(?:是)?{name}"
         rf"|(?:^|(?<=[，。,；;\s]))(?P<name2>[小老][{surnames}]|[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}}?))"
         rf"(?=[^，。,；;]{{0,6}}?(?:借|欠我))"

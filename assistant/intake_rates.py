@@ -145,5 +145,8 @@ def find_interest_amount(text: str, lex: Rates) -> tuple[Span, Decimal, RatePeri
 
 
 def rate_from_amount(span: Span, amount: Decimal, period: RatePeriod, principal: Decimal, lex: Rates) -> Rate:
-    stated = (amount / principal * 100).quantize(Decimal("0.0001")).normalize()
-    return Rate(annual_percent=annualise(stated, period, lex), stated_period=period, stated_value=stated, source=span)
+    """每月利息1000 on 60,000: 1.6667 %/month, 20 %/year (annualised from the exact ratio, to 0.01)."""
+    exact = amount / principal * 100
+    annual = annualise(exact, period, lex).quantize(Decimal("0.01"))
+    annual = annual.quantize(Decimal(1)) if annual == annual.to_integral() else annual.normalize()
+    return Rate(annual_percent=annual, stated_period=period, stated_value=exact.quantize(Decimal("0.0001")).normalize(), source=span)
