@@ -27,6 +27,7 @@ from .numerals import AmountMatch, find_amounts
 __all__ = ["extract_case", "missing_facts", "merge_cases"]
 
 _CLAUSE_COST = 15  # a clause boundary between a cue and its number counts as this many characters
+_STILL_OWED = re.compile(r"(?:还|仍|尚|剩下?的?|still|remaining|balance)[^，。,；;]{0,4}$", re.I)
 _ANOTHER_LOAN = re.compile(r"又|再|另|第二次|后来|之前|以前|还借|again|another|more|also|earlier|before that", re.I)
 
 
@@ -179,8 +180,10 @@ def extract_case(narrative: str, today: date) -> Case:
     principal = amounts.get("principal")
     if principal is None and "owed" in amounts:
         owed = amounts["owed"]
-        # "还了2万，还欠8万": what was lent is what is owed plus what came back
-        extra = amounts["repaid"].value if "repaid" in amounts else Decimal(0)
+        # "还了2万，还欠8万": what was lent is what is still owed plus what came back;
+        # "一共欠我6万" is the whole debt
+        still = owed.source is not None and _STILL_OWED.search(text, max(0, owed.source.start - 8), owed.source.start)
+        extra = amounts["repaid"].value if "repaid" in amounts and still else Decimal(0)
         principal = Fact[Decimal](value=owed.value + extra, source=owed.source)
     case.principal = principal
     case.repaid = amounts.get("repaid")

@@ -75,6 +75,7 @@ class Terms(Strict):
 
 class Negation(Strict):
     pre: Terms
+    adjacent: Terms
     post: Terms
     scope_breakers: Terms
     window_zh: int

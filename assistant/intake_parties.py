@@ -23,6 +23,7 @@ _EN_DEBTOR = re.compile(
 )
 # a registered name, not a description ("一家贸易有限公司" names nobody)
 _EN_COMPANY = re.compile(r"(?P<name>(?:[A-Z][A-Za-z&'-]*\s){1,6}(?:Co\.,?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Company))")
+_SELF = re.compile(r"我是|我们|本人是|\bI am\b|\bI'm\b|\bwe are\b|\bour\b", re.I)
 _EMPLOYED = re.compile(r"(?:在|works? (?:at|for)|employed (?:at|by)|job at)\s?\S{0,6}$", re.I)
 _COMPANY_NAME = re.compile(r"(?:(?<=[给向和是欠告，。,；;：:\s])|^)[\u4e00-\u9fff（）()]{2,24}?(?:股份有限公司|有限责任公司|有限公司)")
 
@@ -89,7 +90,7 @@ def _debtor_kind(text: str, lex: IntakeLexicon) -> tuple[PartyKind, Span] | None
             if any(s <= m.start() < e for s, e in own):
                 continue
             s_start, s_end = sentence_bounds(text, m.start())
-            if _EMPLOYED.search(text, s_start, m.start()):
+            if _EMPLOYED.search(text, s_start, m.start()) or _SELF.search(text, s_start, m.start()):
                 continue  # "朋友在公司上班" says where the friend works, not who borrowed
             if kind is PartyKind.sole_trader or _LOAN_CLAUSE.search(text, s_start, s_end):
                 return kind, Span(start=m.start(), end=m.end(), text=m.group())
@@ -106,6 +107,8 @@ def extract_parties(text: str, lex: IntakeLexicon) -> tuple[Party, Party]:
     kind = _debtor_kind(text, lex)
     if name is not None and re.search(r"公司|Co\.|Ltd|Limited|Inc\.?$|Corp|Company", name.text):
         kind = (PartyKind.company, name)
+    if kind is None and name is not None:
+        kind = (PartyKind.individual, name)  # a personal name (张三, 李某) names a natural person
     debtor = Party(
         name=name.text if name else None,
         kind=kind[0] if kind else PartyKind.unknown,

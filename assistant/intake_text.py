@@ -62,6 +62,9 @@ def negation_span(text: str, start: int, end: int, negation: Negation) -> tuple[
     cues = [m for m in negation.pre.finditer(text, lo, start) if m.end() <= start]
     if cues:
         return cues[-1].start(), end
+    adjacent = [m for m in negation.adjacent.finditer(text, max(0, start - 1), start) if m.end() == start]
+    if adjacent:
+        return adjacent[-1].start(), end
     post = negation.post.match_at(text, end)
     return (start, post.end()) if post else None
 

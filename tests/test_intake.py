@@ -467,3 +467,31 @@ def test_lexicon_rejects_bad_regex(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("从来没", "从来没(", 1), encoding="utf-8")
     with pytest.raises(RuleError, match="negation.yaml"):
         load_lexicon(tmp_path / "intake")
+
+
+def test_a_word_negated_right_before_it_is_no_event():
+    case = extract_case("他说那笔钱是投资，不认账。", TODAY)
+    assert case.disputed.value is True
+    assert [e.kind for e in case.contacts] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "principal"),
+    [
+        ("他总共欠我6万，还过一次5000", D(60000)),  # the whole debt
+        ("他还了1万，还欠我5万", D(60000)),  # still owed + repaid
+    ],
+)
+def test_owed_total_versus_still_owed(text, principal):
+    assert extract_case(text, TODAY).principal.value == principal
+
+
+def test_the_narrator_trader_is_the_creditor_not_the_debtor():
+    case = extract_case("我是开小卖部的个体户，隔壁邻居在我这赊账，欠了我两千块钱。", TODAY)
+    assert (case.creditor.kind, case.debtor.kind) == (PartyKind.sole_trader, PartyKind.individual)
+
+
+def test_a_personal_name_makes_the_debtor_an_individual():
+    case = extract_case("借款人张某于2022年3月15日向我借款人民币100000元。", TODAY)
+    assert (case.debtor.name, case.debtor.kind) == ("张某", PartyKind.individual)
+    assert case.creditor.name is None
