@@ -63,9 +63,11 @@ class FoundCitation(BaseModel):
 
 _NUM = r"[0-9０-９]{1,4}|[零〇○一二两三四五六七八九十百千]{1,12}"
 # 第577条, 第二百九十三条之一, and lists/ranges written once: 第675、676条, 第667至679条
+# Without 第 only Arabic numbers count ("刑法293条之一"), and only when written right after a law name:
+# "三条建议" is not a citation.
 _ARTICLE_RE = re.compile(
-    rf"第\s*(?P<nums>(?:{_NUM})(?:\s*[、,，和及与至到~～－-]\s*(?:{_NUM})){{0,10}})\s*条"
-    r"(?P<suffix>之[一二三四五六七八九十]{1,3})?"
+    rf"(?:第\s*(?P<nums>(?:{_NUM})(?:\s*[、,，和及与至到~～－-]\s*(?:{_NUM})){{0,10}})|(?<![0-9０-９.])(?P<bare>[0-9]{{1,4}}))"
+    r"\s*条(?P<suffix>之[一二三四五六七八九十]{1,3})?"
 )
 _LIST_SPLIT_RE = re.compile(r"\s*[、,，和及与至到~～－-]\s*")
 # 《…》 with one level of nesting: 《最高人民法院关于适用《中华人民共和国民事诉讼法》的解释》
@@ -230,7 +232,8 @@ def _find_chinese(text: str) -> list[FoundCitation]:
         a_start, a_end = m.start(), m.end()
         if any(s <= a_start < e for s, e, _, _ in mentions):
             continue  # 第X条 inside a title, e.g. 关于《刑法》第三百一十三条的解释
-        numbers = _numbers(m.group("nums"))
+        bare = m.group("bare") is not None
+        numbers = _numbers(m.group("bare") or m.group("nums"))
         if not numbers:
             continue
         suffixes = [""] * (len(numbers) - 1) + [m.group("suffix") or ""]
@@ -242,6 +245,8 @@ def _find_chinese(text: str) -> list[FoundCitation]:
         if before and _GAP_RE.fullmatch(text[before[-1][1] : a_start]):
             s, e, written, law = before[-1]
             attached = (s, written, law, False, _year_near(text, s, e, text[e:a_start]))
+        elif bare:
+            continue
         elif preceding.endswith(_SELF_REFERENCE_TAILS):
             continue  # internal cross-reference inside a quoted law: nothing to verify
         elif (unlisted := _unlisted_law(preceding)) is not None:

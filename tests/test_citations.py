@@ -35,6 +35,7 @@ def only(text: str):
         ("依照民法典第577条的规定", "民法典第577条"),
         ("《中华人民共和国民法典》第五百七十七条规定", "《中华人民共和国民法典》第五百七十七条"),
         ("可能触犯刑法第293条之一", "刑法第293条之一"),
+        ("可能触犯《刑法》293条之一", "《刑法》293条之一"),
         ("见《民事诉讼法》（2023年修正）第二百二十五条", "《民事诉讼法》（2023年修正）第二百二十五条"),
         ("Under Article 577 of the Civil Code the debtor is liable.", "Article 577 of the Civil Code"),
         ("See Civil Code art. 577.", "Civil Code art. 577"),
@@ -85,6 +86,8 @@ def test_english_lists_of_articles_are_all_cited():
         "根据民间借贷规定，借款合同第三十五条约定了违约金。",  # the contract's clause, not the law's
         "第五条",
         "请于三日内还款。",
+        "根据民法典，我提三条建议：一、按时还款。",
+        "借条上写了5条还款约定。",
         "",
     ],
 )
