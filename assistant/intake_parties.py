@@ -23,7 +23,7 @@ _EN_DEBTOR = re.compile(
 )
 # a registered name, not a description ("一家贸易有限公司" names nobody)
 _EN_COMPANY = re.compile(r"(?P<name>(?:[A-Z][A-Za-z&'-]*\s){1,6}(?:Co\.,?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Company))")
-_SELF = re.compile(r"我是|我们|本人是|\bI am\b|\bI'm\b|\bwe are\b|\bour\b", re.I)
+_SELF = re.compile(r"我是|本人是|我们是|\bI am\b|\bI'm\b|\bwe are\b", re.I)
 _EMPLOYED = re.compile(r"(?:在|works? (?:at|for)|employed (?:at|by)|job at)\s?\S{0,6}$", re.I)
 _COMPANY_NAME = re.compile(r"(?:(?<=[给向和是欠告，。,；;：:\s])|^)[\u4e00-\u9fff（）()]{2,24}?(?:股份有限公司|有限责任公司|有限公司)")
 
