@@ -102,6 +102,7 @@ class Modifiers(_Strict):
     reported_factor: float = Field(ge=0, le=1)
     contradicted_factor: float = Field(ge=0, le=1)
     documented_factor: float = Field(ge=1, le=2)
+    case_fact_factor: float = Field(ge=0, le=1)
     old_factor: float = Field(ge=0, le=1)
     old_factor_ability: float = Field(ge=0, le=1)
     recent_factor: float = Field(ge=1, le=2)
@@ -385,7 +386,9 @@ def _from_case_facts(case: Case, hits: list[_Hit], c: _Compiled) -> None:
         if any(not (src.end <= h.start or src.start >= h.end) for h in hits):
             continue
         rule = by_code[code]
-        hits.append(_Hit(rule, src.start, src.end, rule.weight, ["case_fact"]))
+        if _negated(text, src.start, c, not _CJK.search(text)) or _not_a_fact(text, src.start, c, "suspicion"):
+            continue
+        hits.append(_Hit(rule, src.start, src.end, rule.weight * c.book.modifiers.case_fact_factor, ["case_fact"]))
 
 
 def _derived(c: _Compiled, code: str) -> SignalRule:
@@ -498,7 +501,7 @@ def classify(case: Case, *, signals_path: Path | str | None = None) -> Assessmen
         Signal(
             code=h.rule.code,
             axis=h.rule.axis,
-            weight=round(h.weight, 2),
+            weight=round(h.weight, 2) + 0.0,  # no -0.0 for a claim weighed to nothing
             explanation=_explain(h, lang),
             evidence=Span(start=h.start, end=h.end, text=text[h.start : h.end]),
             modifiers=list(dict.fromkeys(h.modifiers)),
