@@ -313,8 +313,13 @@ def db_titles() -> list[str]:
 # --------------------------------------------------------------------------- names
 
 
+# a version note written after a title: 民事诉讼法（2023年修正）, 民间借贷规定(2020修正版)
+_VERSION_NOTE_RE = re.compile(r"\((?:[^()]*(?:19|20)\d{2}[^()]*|[^()]*(?:修正|修订|版)[^()]*)\)$")
+
+
 def _norm(name: str) -> str:
     s = name.strip().strip("《》<>〈〉\"'“”「」").replace("（", "(").replace("）", ")")
+    s = _VERSION_NOTE_RE.sub("", s)
     for ch in "《》〈〉 \u3000":
         s = s.replace(ch, "")
     return s.replace("中华人民共和国", "").casefold()
