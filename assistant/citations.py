@@ -29,7 +29,6 @@ from .models import Basis, CitationCheck, CitationStatus, Span
 from .statutes import (
     RenumberedArticle,
     RenumberingMap,
-    get_article,
     known_titles,
     law_entry,
     law_status,
@@ -316,107 +315,125 @@ def _label(law: str, article: str = "") -> str:
     return f"《{short_name(law)}》{article}"
 
 
+def _check(
+    found: FoundCitation, law: str, status: CitationStatus, message: str, successor: Basis | None = None
+) -> CitationCheck:
+    return CitationCheck(
+        span=found.span, law=law, article=found.article, status=status, successor=successor, message=message
+    )
+
+
 def _context_score(words: list[str], context: str) -> int:
     return sum(1 for w in set(words) if w and w in context)
 
 
-def _older_versions(law: str) -> list[RenumberingMap]:
-    return [m for m in renumbering_maps() if m.relation == "older_version" and m.to_law == law]
-
-
-def _renumbered(found: FoundCitation, law: str, rmap: RenumberingMap, entry: RenumberedArticle, why: str) -> CitationCheck:
-    label = _label(law, found.article)
+def _renumbered(found: FoundCitation, rmap: RenumberingMap, entry: RenumberedArticle, why: str) -> CitationCheck:
+    label, version = _label(rmap.to_law, found.article), rmap.from_version
     if entry.new is None:
         return _check(
-            found, law, CitationStatus.nonexistent,
-            f"{label}是{rmap.from_version}版本的条文号，该条在现行版本中已删除（{why}）。/ "
-            f"Article {found.number} belongs to the {rmap.from_version} version and was deleted from the current text.",
+            found, rmap.to_law, CitationStatus.nonexistent,
+            f"{label}是{version}版本的条文号，该条在现行版本中已删除（{why}）。/ "
+            f"Article {found.number} belongs to the {version} version and was deleted from the current text.",
         )  # fmt: skip
     new_article = to_chinese_article(entry.new)
-    successor = Basis(law=rmap.to_law, article=new_article, note=entry.note or f"原{rmap.from_version}第{found.number}条")
+    successor = Basis(law=rmap.to_law, article=new_article, note=entry.note or f"原{version}第{found.number}条")
     return _check(
-        found, law, CitationStatus.renumbered,
-        f"{label}是{rmap.from_version}版本的条文号（{why}），现行条文为{_label(rmap.to_law, new_article)}。/ "
-        f"Article {found.number} is the numbering of the {rmap.from_version} version; cite Article {entry.new} of the "
-        "current text instead.",
+        found, rmap.to_law, CitationStatus.renumbered,
+        f"{label}是{version}版本的条文号（{why}），现行条文为{_label(rmap.to_law, new_article)}。/ "
+        f"Article {found.number} is the numbering of the {version} version; "
+        f"cite Article {entry.new} of the current text instead.",
         successor,
     )  # fmt: skip
 
 
-def _check(found: FoundCitation, law: str, status: CitationStatus, message: str, successor: Basis | None = None) -> CitationCheck:
-    return CitationCheck(span=found.span, law=law, article=found.article, status=status, successor=successor, message=message)
+def _repealed(found: FoundCitation, law: str) -> CitationCheck:
+    rep = repealed_law(law)
+    assert rep is not None
+    rmap = next((m for m in renumbering_maps() if m.relation == "repealed_law" and m.from_law == law), None)
+    mapped = rmap.lookup(found.number) if rmap and not found.suffix else None
+    successor = None
+    tail_zh = f"请改引{_label(rep.successor)}的相应条文"
+    tail_en = f"cite the {english_name(rep.successor)} instead"
+    if mapped is not None and mapped.new is not None:
+        new_article = to_chinese_article(mapped.new)
+        successor = Basis(law=rep.successor, article=new_article, note=mapped.note)
+        tail_zh = f"对应现行条文为{_label(rep.successor, new_article)}"
+        tail_en = f"the rule is now Article {mapped.new} of the {english_name(rep.successor)}"
+    when = rep.repealed_on.isoformat()
+    return _check(
+        found, law, CitationStatus.repealed,
+        f"{_label(law)}已于{when}废止（{rep.basis}），{tail_zh}。/ The {english_name(law)} was repealed on {when}; {tail_en}.",
+        successor,
+    )  # fmt: skip
+
+
+def _old_numbering(found: FoundCitation, law: str, exists: bool | None) -> CitationCheck | None:
+    """Steps 3-5 of the module docstring: is this number an older version's numbering?"""
+    older = [
+        (m, e)
+        for m in renumbering_maps()
+        if m.relation == "older_version" and m.to_law == law and not found.suffix
+        for e in [m.lookup(found.number)]
+        if e is not None
+    ]
+    if not older:
+        return None
+    if found.year_hint is not None:
+        for rmap, e in older:
+            if rmap.from_version.startswith(str(found.year_hint)):
+                return _renumbered(found, rmap, e, f"引用时注明了{found.year_hint}年版本")
+    if exists is False:
+        return _renumbered(found, *older[0], "现行版本无此条")
+    # the version whose old article fits the sentence best, if it fits better than today's article
+    today = [_context_score(m.subject_of_current(found.number), found.context) for m, _ in older]
+    margins = [(_context_score(e.context, found.context) - today[i], i) for i, (_, e) in enumerate(older)]
+    margin, i = max(margins, key=lambda x: (x[0], -x[1]))
+    if margin <= 0:
+        return None
+    rmap, e = older[i]
+    words = "、".join(w for w in e.context if w in found.context)
+    return _renumbered(found, rmap, e, f"上下文所述内容属于旧条文：{words}")
 
 
 def verify_citation(found: FoundCitation) -> CitationCheck:
-    written = found.law_as_written
+    """Judge one found citation (see the module docstring for the order of the checks)."""
     if found.law is None:
+        written = found.law_as_written
         return _check(
             found, written, CitationStatus.unknown_law,
             f"无法识别的法律名称「{written}」，无法核实该引用。/ Unknown law “{written}”: the citation cannot be verified.",
         )  # fmt: skip
-    law = found.law
-    entry = law_entry(law)
+    law, entry = found.law, law_entry(found.law)
     if entry is not None and entry.secondary:
         return _check(
             found, law, CitationStatus.unknown_law,
-            f"{_label(law)}只有二手转述，条文号无法核实，请勿作为确定依据引用。/ Known only from secondary sources: "
-            "the article number cannot be verified.",
+            f"{_label(law)}只有二手转述，条文号无法核实，请勿作为确定依据引用。/ "
+            "Known only from secondary sources: the article number cannot be verified.",
         )  # fmt: skip
-
-    repealed = repealed_law(law)
-    if repealed is not None:
-        rmap = next((m for m in renumbering_maps() if m.relation == "repealed_law" and m.from_law == law), None)
-        mapped = rmap.lookup(found.number) if rmap and not found.suffix else None
-        successor = None
-        tail_zh, tail_en = f"请改引{_label(repealed.successor)}的相应条文", f"cite the {english_name(repealed.successor)} instead"
-        if mapped is not None and mapped.new is not None:
-            new_article = to_chinese_article(mapped.new)
-            successor = Basis(law=repealed.successor, article=new_article, note=mapped.note)
-            tail_zh = f"对应现行条文为{_label(repealed.successor, new_article)}"
-            tail_en = f"the rule is now Article {mapped.new} of the {english_name(repealed.successor)}"
-        return _check(
-            found, law, CitationStatus.repealed,
-            f"{_label(law)}已于{repealed.repealed_on.isoformat()}废止（{repealed.basis}），{tail_zh}。/ "
-            f"The {english_name(law)} was repealed on {repealed.repealed_on.isoformat()}; {tail_en}.",
-            successor,
-        )  # fmt: skip
+    if repealed_law(law) is not None:
+        return _repealed(found, law)
     if law_status(law) == "repealed":
         return _check(found, law, CitationStatus.repealed, f"{_label(law)}已失效。/ This law is no longer in force.")
 
-    older = [(m, e) for m in _older_versions(law) if not found.suffix and (e := m.lookup(found.number)) is not None]
-    if found.year_hint is not None:
-        for rmap, e in older:
-            if rmap.from_version.startswith(str(found.year_hint)):
-                return _renumbered(found, law, rmap, e, f"引用时注明了{found.year_hint}年版本")
-
     exists = _article_exists(law, found.number, found.suffix)
-    if exists is False and older:
-        rmap, e = older[0]
-        return _renumbered(found, law, rmap, e, "现行版本无此条")
+    old = _old_numbering(found, law, exists)
+    if old is not None:
+        return old
     if exists:
-        # the version whose old article fits the sentence best, if it fits better than today's article
-        margins = [
-            (_context_score(e.context, found.context) - _context_score(rmap.subject_of_current(found.number), found.context), i)
-            for i, (rmap, e) in enumerate(older)
-        ]
-        best = max(margins, key=lambda m: (m[0], -m[1]), default=(0, -1))
-        if best[0] > 0:
-            rmap, e = older[best[1]]
-            return _renumbered(found, law, rmap, e, "上下文所述内容属于旧条文：" + "、".join(w for w in e.context if w in found.context))
         note = ""
-        cit = get_article(law, found.article) if entry is not None and entry.amended_articles else None
-        if cit is not None and cit.status == "amended":
-            note = f"（注意：{entry.amended_note}）" if entry else ""
-        return _check(found, law, CitationStatus.valid, f"{_label(law, found.article)}：已核实，现行有效{note}。/ Verified: in force.")
+        if entry is not None and entry.amended_articles and found.number in entry.amended_articles:
+            note = f"（注意：{entry.amended_note}）"
+        return _check(
+            found, law, CitationStatus.valid, f"{_label(law, found.article)}：已核实，现行有效{note}。/ Verified: in force."
+        )
     if exists is None:
         return _check(
             found, law, CitationStatus.unknown_law,
-            f"{_label(law, found.article)}：本项目未收录该条，无法核实。/ This article is not in our knowledge base and "
-            "cannot be verified.",
+            f"{_label(law, found.article)}：本项目未收录该条，无法核实。/ "
+            "This article is not in our knowledge base and cannot be verified.",
         )  # fmt: skip
     top = max_article(law)
-    size_zh = f"共{top}条，" if top else ""
-    size_en = f"has {top} articles; " if top else ""
+    size_zh, size_en = (f"共{top}条，", f"has {top} articles; ") if top else ("", "")
     return _check(
         found, law, CitationStatus.nonexistent,
         f"{_label(law)}{size_zh}不存在{found.article}。/ The {english_name(law)} {size_en}"

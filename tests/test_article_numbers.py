@@ -70,5 +70,7 @@ def test_every_numbered_article_in_the_statute_db_round_trips():
     conn = sqlite3.connect(f"file:{_db_path()}?mode=ro", uri=True)
     rows = conn.execute("SELECT article_no, article_no_arabic FROM articles WHERE article_no LIKE '第%条%'").fetchall()
     assert len(rows) > 20_000
-    mismatches = [(no, n) for no, n in rows if parse_article(no)[0] != n or to_chinese_article(*parse_article(no)) != no]
+    mismatches = [
+        (no, n) for no, n in rows if parse_article(no)[0] != n or to_chinese_article(*parse_article(no)) != no
+    ]
     assert mismatches == []
