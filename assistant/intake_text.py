@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from .intake_lexicon import Negation, Terms
@@ -25,12 +27,19 @@ def detect_language(text: str) -> Literal["zh", "en"]:
     return "zh" if cjk and cjk >= words else "en"
 
 
+@lru_cache(maxsize=16)
+def _breaks(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of every boundary in the text, computed once per text."""
+    found = list(pattern.finditer(text))
+    return [m.start() for m in found], [m.end() for m in found]
+
+
 def _bounds(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in pattern.finditer(text, 0, pos):
-        start = m.end()
-    m = pattern.search(text, pos)
-    return start, (m.start() if m else len(text))
+    starts, ends = _breaks(pattern, text)
+    before = bisect_right(ends, pos) - 1  # the last boundary ending at or before pos
+    start = ends[before] if before >= 0 else 0
+    after = bisect_left(starts, pos)  # the first boundary starting at or after pos
+    return start, (starts[after] if after < len(starts) else len(text))
 
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -44,7 +53,8 @@ def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 def clause_breaks_between(text: str, a: int, b: int) -> int:
     """How many clause boundaries lie between two positions."""
     lo, hi = min(a, b), max(a, b)
-    return sum(1 for _ in _CLAUSE_END.finditer(text, lo, hi))
+    starts, ends = _breaks(_CLAUSE_END, text)
+    return max(0, bisect_right(ends, hi) - bisect_left(starts, lo))
 
 
 def scope_start(text: str, pos: int, negation: Negation) -> int:

@@ -135,7 +135,10 @@ def find_amounts(text: str, exclude: list[tuple[int, int]] | None = None) -> lis
         num = m.group("num")
         if any(start < b_end and b_start < end for b_start, b_end in blocked):
             continue
-        has_cn_unit = any(ch in SMALL_UNITS or ch in BIG_UNITS for ch in num)
+        if num[0] in BIG_UNITS or num[0] in "百佰千仟":
+            continue  # "万一", "千万别", "百分百": a unit cannot open an amount (十万 can)
+        # 十 alone does not make money ("十来万", "十二个"): 百, 千, 万 and 亿 do
+        has_cn_unit = any(ch in "百佰千仟" or ch in BIG_UNITS for ch in num)
         marked = bool(m.group("pre") or m.group("cur") or m.group("k") or has_cn_unit)
         if _NOT_MONEY_BEFORE.search(text[max(0, start - 2) : start]):
             continue

@@ -81,6 +81,8 @@ def test_parse_small_int(written, value):
         ("电话13812345678", []),  # a phone number is not money
         ("2024年3月1日借的", []),
         ("还了50", []),  # a bare small number is too weak to be money
+        ("万一他不还，千万别急", []),  # words made of unit characters are not amounts
+        ("大概十来万吧", []),  # an approximation is not an amount
     ],
 )
 def test_find_amounts(text, found):
