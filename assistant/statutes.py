@@ -457,10 +457,12 @@ def get_article(law: str, article: str | int) -> Citation | None:
     except ValueError:
         return None
     if title in _db_laws():
-        rows = _query(
-            "SELECT article_no, article_text, article_no_arabic FROM articles WHERE law_id=? AND article_no=? LIMIT 1",
-            (_db_laws()[title].law_id, key),
-        )
+        law_id = _db_laws()[title].law_id
+        sql = "SELECT article_no, article_text, article_no_arabic FROM articles WHERE law_id=? AND article_no=? LIMIT 1"
+        rows = _query(sql, (law_id, key))
+        if not rows and key.startswith("第") and key.endswith("条"):
+            # 修正案 and 决定 number their items 条目一, 条目二 …; people cite them as 第X条
+            rows = _query(sql, (law_id, "条目" + key[1:-1]))
         return _db_citation(title, rows[0][0], rows[0][1], rows[0][2]) if rows else None
     unit = _units_by_key().get((title, key))
     if unit is None:

@@ -267,3 +267,8 @@ def test_unnumbered_replies_are_reachable_by_empty_whole_text_or_item_labels(art
 def test_npcsc_interpretation_of_criminal_law_313_comes_from_the_db():
     c = get_article("全国人民代表大会常务委员会关于《中华人民共和国刑法》第三百一十三条的解释", "")
     assert c is not None and c.source == "statute_db" and "拒不执行" in c.text
+
+
+def test_amendment_items_are_reachable_as_articles():
+    c = get_article("刑法修正案（十一）", "第三十四条")
+    assert c is not None and "二百九十三条之一" in c.text
