@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 T = TypeVar("T")
 
@@ -414,6 +414,17 @@ class CheckedDraft(Model):
     blanks: list[str] = Field(default_factory=list)
     origin: Literal["template", "llm"] = "template"
     report: LegalityReport
+
+    @model_validator(mode="after")
+    def _report_is_recomputed(self, info: ValidationInfo) -> CheckedDraft:
+        # The verdict is never taken on trust: it is recomputed from exactly this text, so no
+        # CheckedDraft can carry a report that does not belong to its text. Pass the case as
+        # validation context (model_validate(..., context={"case": case})) for case-aware checks.
+        from .checker import check
+
+        case = info.context.get("case") if isinstance(info.context, dict) else None
+        self.report = check(self.text, case)
+        return self
 
 
 class Advice(Model):
