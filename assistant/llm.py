@@ -12,6 +12,7 @@ fix instructions for a bounded number of tries, then the template draft is used.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import re
 import socket
@@ -29,7 +30,7 @@ from string import Template
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import LLMError, MissingVariableError, TemplateError
 from .models import Case, CheckedDraft, ContactStatus, Fact, LegalityReport, Span
@@ -90,7 +91,7 @@ class LocalLlamaServer:
         if not self.model_path.exists():
             raise LLMError(f"找不到模型文件 / model file not found: {self.model_path}")
         cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path), "--host", "127.0.0.1",
-               "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--chat_format", "chatml-function-calling"]
+               "--port", str(self.port), "--n_ctx", str(self.n_ctx)]
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
@@ -238,18 +239,29 @@ def facts_to_case(facts: LLMCaseFacts, narrative: str, today: date) -> Case:
     return case
 
 
+def _lenient_date(value: str | None) -> str | None:
+    """Small models write 2025-3-1; accept it, normalise it, reject anything else."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value or "")
+    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
+
+
 def extract_with_llm(narrative: str, *, today: date, model: Any = None) -> Case:
+    """Structured extraction. JSON mode with the schema (works on llama.cpp's server and hosted
+    OpenAI-compatible endpoints alike); a reply that is not valid JSON is an LLMError."""
     model = model or chat_model()
     if model is None:
         raise LLMError("未配置 LLM / no LLM configured")
     system, user = load_prompt("extract").render(today=today.isoformat(), narrative=narrative)
+    schema = LLMCaseFacts.model_json_schema()
+    raw = _invoke(model.bind(response_format={"type": "json_object", "schema": schema}), [("system", system), ("user", user)])
     try:
-        structured = model.with_structured_output(LLMCaseFacts, method="function_calling")
-        facts = structured.invoke([("system", system), ("user", user)])
-    except Exception as exc:
-        raise LLMError(f"LLM 提取失败 / LLM extraction failed: {type(exc).__name__}: {exc}") from exc
-    if not isinstance(facts, LLMCaseFacts):
-        facts = LLMCaseFacts.model_validate(facts or {})
+        data = json.loads(raw[raw.find("{") : raw.rfind("}") + 1])
+        for key in ("loan_date", "due_date"):
+            if isinstance(data.get(key), str):
+                data[key] = _lenient_date(data[key])
+        facts = LLMCaseFacts.model_validate(data)
+    except (ValueError, ValidationError) as exc:
+        raise LLMError(f"LLM 返回的不是有效的 JSON / LLM reply was not valid JSON: {exc}") from exc
     return facts_to_case(facts, narrative, today)
 
 
