@@ -18,7 +18,7 @@ from .numerals import NUMBER_RUN, parse_amount, parse_number
 _NUM = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?:点[零一二三四五六七八九]+)?"
 _DIGIT = r"\d|[一二三四五六七八九]"
 _PERCENT = rf"(?:(?P<pct>{_NUM})\s*[%％]|百分之(?P<pct_cn>{_NUM})|千分之(?P<permille>{_NUM})|万分之(?P<per10k>{_NUM}))"
-_FEN = rf"(?:(?P<fen>\d+(?:\.\d+)?|[一二两三四五六七八九十])\s*分(?:(?P<fen_frac>{_DIGIT})\s*厘?)?(?![之钟])|(?P<li>\d+(?:\.\d+)?|[一二两三四五六七八九])\s*厘)"
+_FEN = rf"(?:(?P<fen>\d+(?:\.\d+)?|[一二两三四五六七八九十])\s*分(?:(?P<fen_frac>{_DIGIT})\s*厘?)?(?![之钟钱没都也不])|(?P<li>\d+(?:\.\d+)?|[一二两三四五六七八九])\s*厘)"
 _EN_PERIOD = {"year": RatePeriod.year, "annum": RatePeriod.year, "annual": RatePeriod.year, "annually": RatePeriod.year,
               "yearly": RatePeriod.year, "p.a.": RatePeriod.year, "month": RatePeriod.month, "monthly": RatePeriod.month,
               "day": RatePeriod.day, "daily": RatePeriod.day}  # fmt: skip

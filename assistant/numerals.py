@@ -28,7 +28,7 @@ _TOKEN = re.compile(rf"\d+(?:\.\d+)?|[{_CN_CHARS}]")
 _AMOUNT = re.compile(
     rf"(?P<pre>[¥￥]\s?|(?:RMB|CNY|人民币)\s?)?"
     rf"(?P<num>{NUMBER_RUN})"
-    rf"(?:\s?(?P<k>[kKwW])(?![A-Za-z]))?"
+    rf"(?:\s?(?P<k>[kKwW](?![A-Za-z])|thousand\b|million\b|mln\b))?"
     rf"(?:\s?(?P<cur>块钱|元|块|圆|(?:yuan|RMB|CNY|rmb|kuai)\b))?",
     re.IGNORECASE,
 )
@@ -102,10 +102,7 @@ def parse_amount(text: str) -> Decimal:
 def _value(m: re.Match[str]) -> Decimal:
     value = parse_number(m.group("num"))
     k = (m.group("k") or "").lower()
-    if k == "k":
-        value *= 1000
-    elif k == "w":
-        value *= 10_000
+    value *= {"k": 1000, "thousand": 1000, "w": 10_000, "million": 1_000_000, "mln": 1_000_000}.get(k, 1)
     # 85000, not 8.5E+4: integral amounts keep no exponent and no trailing zeros
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 

@@ -255,7 +255,7 @@ def test_rate_normalised_to_percent_a_year(phrase, annual, period, stated):
     assert (rate.annual_percent, rate.stated_period, rate.stated_value) == (D(annual), RatePeriod(period), D(stated))
 
 
-@pytest.mark.parametrize("phrase", ["利息24%", "借给他1万元", "十分感谢", "还了一部分"])
+@pytest.mark.parametrize("phrase", ["利息24%", "借给他1万元", "十分感谢", "还了一部分", "这么多年一分没还", "I lent him 5k"])
 def test_rate_not_guessed(phrase):
     assert extract_case(phrase, TODAY).rate is None
 
@@ -313,6 +313,7 @@ def test_yearless_date_takes_the_year_of_its_sentence():
         ("没打借条也没签合同", set()),
         ("借条上没写利息", {"iou"}),  # a negation later in the clause is not about the IOU
         ("当时有朋友在场，可以作证", {"witness"}),
+        ("他父亲作为保证人签了字", set()),  # a guarantor is not a witness
         ("他给我写了收条", {"receipt"}),
         ("No IOU, but I have bank statements and a witness", {"transfer_record", "witness"}),
         ("He signed an IOU", {"iou"}),
@@ -334,6 +335,7 @@ def test_evidence_with_negation(text, kinds):
         ("他还钱慢，但一直有联系", "reachable"),
         ("He hasn't disappeared", "reachable"),
         ("He blocked me on WeChat", "evasive"),
+        ("他现在把我微信删了", "evasive"),
         ("I can't reach him anymore", "unreachable"),
         ("他欠我钱", None),
     ],

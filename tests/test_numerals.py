@@ -38,6 +38,8 @@ from assistant.numerals import find_amounts, parse_amount, parse_number, parse_s
         ("一万零五", 10_005),
         ("壹拾贰万元", 120_000),
         ("2w", 20_000),
+        ("1.2 million yuan", 1_200_000),
+        ("5 thousand RMB", 5_000),
         ("1.2亿", 120_000_000),
         ("85,000.50元", Decimal("85000.5")),
     ],
