@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .intake_lexicon import Dates, Precision, Unit, _alternation
+from .intake_lexicon import Dates, Precision, Unit, alternation
 from .numerals import parse_small_int
 
 _CN = "〇零一二两三四五六七八九十"
@@ -23,7 +23,7 @@ _PART = r"(?P<part>上旬|中旬|下旬|初|中|底|末)?"
 _MONTHS_EN = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
     m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
 }
-_MON = rf"(?<![A-Za-z])(?P<mon>{_alternation(list(_MONTHS_EN))})(?![A-Za-z])\.?"
+_MON = rf"(?<![A-Za-z])(?P<mon>{alternation(list(_MONTHS_EN))})(?![A-Za-z])\.?"
 _EN_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "half a": 0}  # fmt: skip
 
@@ -146,10 +146,10 @@ def _relative_patterns(lex: Dates) -> list[tuple[re.Pattern[str], Unit, int | No
         rx = word.regex
         if rx is not None:
             found.append((rx, word.unit, word.offset, word.precision))
-    ago = _alternation(lex.ago_words.zh)
+    ago = alternation(lex.ago_words.zh)
     for unit, terms in lex.ago_units.items():
-        zh = rf"(?P<n>\d{{1,3}}|[{_CN}半]{{1,3}}|几)(?:多)?(?:{_alternation(terms.zh)})(?:多)?(?:{ago})"
-        en = rf"(?P<n>\d{{1,3}}|{_alternation(list(_EN_NUM))})\s+(?:{_alternation(terms.en)})\s+(?:ago|before now)"
+        zh = rf"(?P<n>\d{{1,3}}|[{_CN}半]{{1,3}}|几)(?:多)?(?:{alternation(terms.zh)})(?:多)?(?:{ago})"
+        en = rf"(?P<n>\d{{1,3}}|{alternation(list(_EN_NUM))})\s+(?:{alternation(terms.en)})\s+(?:ago|before now)"
         precision: Precision = "day" if unit in ("day", "week") else "month"  # 两年前: a month, not Jan 1
         found.append((re.compile(zh), unit, None, precision))
         found.append((re.compile(en, re.I), unit, None, precision))

@@ -35,7 +35,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _alternation(words: list[str]) -> str:
+def alternation(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
@@ -50,9 +50,9 @@ class Terms(Strict):
     def _compile(self) -> Terms:
         parts = []
         if self.zh:
-            parts.append(f"(?:{_alternation(self.zh)})")
+            parts.append(f"(?:{alternation(self.zh)})")
         if self.en:
-            parts.append(f"(?i:(?<![A-Za-z])(?:{_alternation(self.en)})(?![A-Za-z]))")
+            parts.append(f"(?i:(?<![A-Za-z])(?:{alternation(self.en)})(?![A-Za-z]))")
         for word in [*self.zh, *self.en]:
             try:
                 re.compile(word)

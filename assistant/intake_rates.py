@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .intake_lexicon import Rates, _alternation
+from .intake_lexicon import Rates, alternation
 from .models import Rate, RatePeriod, Span
 from .numerals import NUMBER_RUN, parse_amount, parse_number
 
@@ -35,9 +35,9 @@ class _Patterns:
 
 
 def _patterns(lex: Rates) -> _Patterns:
-    groups = "".join(f"(?P<p_{p.value}>{_alternation(lex.periods[p].zh)})|" for p in RatePeriod).rstrip("|")
+    groups = "".join(f"(?P<p_{p.value}>{alternation(lex.periods[p].zh)})|" for p in RatePeriod).rstrip("|")
     period = rf"(?:按)?(?:{groups})"
-    interest = _alternation(lex.interest_words.zh)
+    interest = alternation(lex.interest_words.zh)
     value = rf"(?:{_PERCENT}|{_FEN})"
     return _Patterns(
         with_period=re.compile(rf"{period}(?:的)?(?:{interest})?(?:率)?(?:为|是|按|约定|算|按照|给|大概|约)?\s*{value}"),
