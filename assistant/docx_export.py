@@ -90,12 +90,16 @@ def draft_to_docx(draft: CheckedDraft, case: Case, path: Path | None = None) -> 
     signature = blocks[-1] if len(blocks) > 1 and draft.kind not in _FLUSH_LEFT_KINDS else []
     body_blocks = blocks[:-1] if signature else blocks
     indent = Pt(BODY_SIZE.pt * 2) if draft.language == "zh" else None
+    previous = ""
     for block in body_blocks:
         for line in block:
             para = document.add_paragraph()
-            if indent is not None and not _PARTY.match(line) and draft.kind not in _FLUSH_LEFT_KINDS:
+            # the addressee after 此致 stands flush left, as on any Chinese court paper
+            flush = _PARTY.match(line) or previous == "此致" or draft.kind in _FLUSH_LEFT_KINDS
+            if indent is not None and not flush:
                 para.paragraph_format.first_line_indent = indent
             _set_fonts(para.add_run(line), BODY_SIZE)
+            previous = line
     if signature:
         document.add_paragraph()
         for line in signature:

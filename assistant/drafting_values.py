@@ -164,7 +164,7 @@ def build_values(
         if outstanding
         else None
     )
-    _agreement_values(put, plan, case, language, registry)
+    _agreement_values(put, plan, outstanding, case, registry)
     return out
 
 
@@ -270,12 +270,18 @@ def _claims(kind: DraftKind, case: Case, position: LegalPosition) -> str | None:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
 
 
-def _agreement_values(put, plan: NegotiationPlan | None, case: Case, language: str, registry: TemplateRegistry) -> None:  # type: ignore[no-untyped-def]
+def _agreement_values(  # type: ignore[no-untyped-def]
+    put, plan: NegotiationPlan | None, outstanding: Decimal | None, case: Case, registry: TemplateRegistry
+) -> None:
     if plan is None:
         for name in ("total_due", "down_payment", "instalment_schedule"):
             put(name, None)
     else:
-        put("total_due", money(plan.total, "zh", words=True))
+        total = money(plan.total, "zh", words=True)
+        if outstanding is not None and plan.total > outstanding:
+            # say what the total is made of: principal plus the interest the law protects to date
+            total += f"（其中本金{money(outstanding, 'zh')}，截至{format_date(case.today, 'zh')}的利息{money(plan.total - outstanding, 'zh')}）"
+        put("total_due", total)
         put("down_payment", money(plan.down_payment, "zh", words=True))
         rows = [f"第{i}期：{format_date(p.due, 'zh')}前支付{money(p.amount, 'zh')}；" for i, p in enumerate(plan.instalments, 1)]
         put("instalment_schedule", "\n".join(rows) if rows else "（无其余款项）")

@@ -1,0 +1,112 @@
+"""draft_to_docx: every kind opens in python-docx, keeps amounts and parties, and is laid out as a document."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from assistant.docx_export import EAST_ASIAN_FONT, draft_to_docx
+from assistant.drafting import render_draft
+from assistant.errors import InputError
+from assistant.models import (
+    Assessment,
+    Case,
+    Category,
+    CheckedDraft,
+    ContactStatus,
+    DraftKind,
+    EvidenceItem,
+    EvidenceKind,
+    Fact,
+    LegalityReport,
+    Party,
+    Tone,
+)
+from assistant.position import legal_position
+from assistant.strategy import plan_strategy
+
+TODAY = date(2026, 11, 28)
+CASE = Case(
+    today=TODAY,
+    creditor=Party(name="李明"),
+    debtor=Party(name="王强"),
+    principal=Fact[Decimal](value=Decimal("50000")),
+    repaid=Fact[Decimal](value=Decimal("10000")),
+    loan_date=Fact[date](value=date(2025, 3, 1)),
+    due_date=Fact[date](value=date(2025, 9, 1)),
+    evidence=[EvidenceItem(kind=EvidenceKind.iou)],
+    contact_status=Fact[ContactStatus](value=ContactStatus.reachable),
+    disputed=Fact[bool](value=False),
+)
+
+
+def draft_of(kind: DraftKind, language: str = "zh") -> CheckedDraft:
+    assessment = Assessment(category=Category.hardship, confidence=0.7, ability=0.0, willingness=0.0)
+    position = legal_position(CASE)
+    return render_draft(kind, CASE, assessment, position, plan_strategy(CASE, assessment, position), language=language)
+
+
+def open_docx(data: bytes):
+    return Document(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("kind", list(DraftKind))
+def test_each_kind_opens_and_carries_amounts_and_parties(kind):
+    doc = open_docx(draft_to_docx(draft_of(kind), CASE))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "李明" in text and "王强" in text
+    assert "40,000.00" in text
+
+
+@pytest.mark.parametrize("kind", list(DraftKind))
+def test_title_is_centred_and_bold(kind):
+    draft = draft_of(kind)
+    first = open_docx(draft_to_docx(draft, CASE)).paragraphs[0]
+    assert first.text == draft.title
+    assert first.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert all(run.bold for run in first.runs)
+
+
+def test_every_run_sets_simsun_as_the_east_asian_font():
+    doc = open_docx(draft_to_docx(draft_of(DraftKind.complaint), CASE))
+    runs = [r for p in doc.paragraphs for r in p.runs]
+    assert runs
+    for run in runs:
+        assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT
+
+
+def test_signature_block_and_date_are_right_aligned():
+    doc = open_docx(draft_to_docx(draft_of(DraftKind.demand_letter), CASE))
+    last = [p for p in doc.paragraphs if p.text.strip()][-1]
+    assert last.text == "2026年11月28日"
+    assert last.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_party_lines_are_flush_left_and_body_is_indented():
+    doc = open_docx(draft_to_docx(draft_of(DraftKind.complaint), CASE))
+    plaintiff = next(p for p in doc.paragraphs if p.text.startswith("原告："))
+    assert plaintiff.paragraph_format.first_line_indent is None
+    body = next(p for p in doc.paragraphs if "至今尚欠本金" in p.text)
+    assert body.paragraph_format.first_line_indent is not None
+
+
+def test_english_letter_exports(tmp_path):
+    path = draft_to_docx(draft_of(DraftKind.demand_letter, "en"), CASE, tmp_path / "demand.docx")
+    assert path.exists()
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "RMB 40,000.00" in text and "Letter of demand" in text
+
+
+def test_only_checked_lawful_drafts_can_be_exported():
+    failing = CheckedDraft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款", report=LegalityReport(legal=True),
+                           text="再不还钱就打断你的腿。")
+    with pytest.raises(InputError):
+        draft_to_docx(failing, CASE)
+    with pytest.raises(InputError):
+        draft_to_docx({"text": "anything"}, CASE)  # type: ignore[arg-type]

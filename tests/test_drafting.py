@@ -1,0 +1,198 @@
+"""Drafts: every kind renders from the case, unknowns are marked blanks, only checked drafts come out."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import assistant.drafting as drafting
+from assistant.drafting import COURT_DOCUMENTS, DraftWithheld, _certify, draft_documents, render_draft
+from assistant.errors import MissingVariableError, TemplateError
+from assistant.models import (
+    Assessment,
+    Case,
+    Category,
+    CheckedDraft,
+    ContactStatus,
+    Draft,
+    DraftKind,
+    EvidenceItem,
+    EvidenceKind,
+    Fact,
+    LegalityReport,
+    Party,
+    Rate,
+    RatePeriod,
+    Stage,
+    Tone,
+)
+from assistant.position import legal_position
+from assistant.strategy import document_basis, plan_strategy
+from assistant.templates import LetterTemplate, get_registry, load_templates
+
+TODAY = date(2026, 11, 28)
+
+
+def make_case(**kw) -> Case:
+    base = dict(
+        today=TODAY,
+        creditor=Party(name="李明"),
+        debtor=Party(name="王强"),
+        principal=Fact[Decimal](value=Decimal("50000")),
+        repaid=Fact[Decimal](value=Decimal("10000")),
+        loan_date=Fact[date](value=date(2025, 3, 1)),
+        due_date=Fact[date](value=date(2025, 9, 1)),
+        evidence=[EvidenceItem(kind=EvidenceKind.iou), EvidenceItem(kind=EvidenceKind.transfer_record)],
+        contact_status=Fact[ContactStatus](value=ContactStatus.reachable),
+        disputed=Fact[bool](value=False),
+    )
+    base.update(kw)
+    return Case(**base)
+
+
+def assessment(category: str = "unclear") -> Assessment:
+    return Assessment(category=Category(category), confidence=0.7, ability=0.0, willingness=0.0)
+
+
+def parts(case: Case, category: str = "unclear"):
+    a = assessment(category)
+    position = legal_position(case)
+    return case, a, position, plan_strategy(case, a, position)
+
+
+KIND_LANGS = [(k, lang) for k in DraftKind for lang in ("zh", "en") if lang in get_registry().languages(k)]
+
+
+@pytest.mark.parametrize("kind,language", KIND_LANGS, ids=[f"{k.value}-{lang}" for k, lang in KIND_LANGS])
+def test_every_kind_renders_with_the_cases_parties_and_amounts(kind, language):
+    draft = render_draft(kind, *parts(make_case()), language=language)
+    assert isinstance(draft, CheckedDraft) and draft.report.legal
+    assert "李明" in draft.text and "王强" in draft.text
+    assert "40,000.00" in draft.text, "the outstanding principal must appear"
+    assert "50,000.00" in draft.text, "the amount lent must appear"
+
+
+@pytest.mark.parametrize("kind", list(DraftKind))
+def test_unknown_facts_become_marked_blanks_never_guesses(kind):
+    case = make_case(debtor=Party(), loan_date=None)
+    draft = render_draft(kind, *parts(case))
+    assert "【债务人姓名：待填写】" in draft.text
+    assert "债务人姓名" in draft.blanks
+    for label in draft.blanks:
+        assert f"【{label}：待填写】" in draft.text
+
+
+def test_english_blanks_are_marked_in_english():
+    draft = render_draft(DraftKind.demand_letter, *parts(make_case(debtor=Party(), language="en")), language="en")
+    assert "[DEBTOR NAME: to fill in]" in draft.text and "DEBTOR NAME" in draft.blanks
+
+
+def test_missing_variable_error_names_the_variable():
+    template = get_registry().get(DraftKind.sms_reminder, "zh", Tone.gentle)
+    values = {name: "x" for name in template.variables if name != "deadline"}
+    with pytest.raises(MissingVariableError) as err:
+        template.render(values)
+    assert err.value.missing == ["deadline"] and "deadline" in str(err.value)
+
+
+def test_a_template_slot_that_is_not_declared_fails_at_load():
+    with pytest.raises(ValueError, match="debtor_name"):
+        LetterTemplate(kind=DraftKind.sms_reminder, language="zh", tone=Tone.gentle, title="t", variables=["deadline"],
+                       body="${debtor_name}，请于${deadline}前还款。")
+
+
+def test_a_template_using_a_variable_outside_the_catalogue_fails_at_load(tmp_path):
+    src = get_registry()  # a copy of the real files with one unknown variable added
+    from assistant.templates import TEMPLATES_DIR
+
+    for path in TEMPLATES_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    sms = tmp_path / "sms_reminder.yaml"
+    sms.write_text(sms.read_text("utf-8").replace("[debtor_name,", "[debtor_nickname, debtor_name,", 1)
+                   .replace("${debtor_name}您好", "${debtor_nickname}${debtor_name}您好", 1), "utf-8")
+    assert src is not None
+    with pytest.raises(TemplateError, match="debtor_nickname"):
+        load_templates(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "category,stage",
+    [("hardship", Stage.negotiation), ("bad_faith", Stage.payment_order), ("unclear", Stage.payment_order)],
+)
+def test_draft_documents_gives_a_message_now_plus_the_stages_document(category, stage):
+    case, a, position, strategy = parts(make_case(), category)
+    assert strategy.stage == stage
+    drafts = draft_documents(case, a, position, strategy)
+    kinds = [d.kind for d in drafts]
+    assert kinds[0] == DraftKind.sms_reminder
+    expected = {Stage.negotiation: DraftKind.instalment_agreement, Stage.payment_order: DraftKind.payment_order_application}
+    assert expected[stage] in kinds
+    assert all(d.report.legal and d.report.checked_chars == len(d.text) for d in drafts)
+
+
+@pytest.mark.parametrize("category,tone", [("hardship", Tone.gentle), ("bad_faith", Tone.firm)])
+def test_tone_follows_the_classification(category, tone):
+    draft = render_draft(DraftKind.sms_reminder, *parts(make_case(), category))
+    assert draft.tone == tone
+
+
+@pytest.mark.parametrize("kind", sorted(COURT_DOCUMENTS, key=lambda k: k.value))
+def test_court_documents_and_agreements_are_formal_and_chinese(kind):
+    draft = render_draft(kind, *parts(make_case(language="en"), "bad_faith"), language="en")
+    assert draft.tone == Tone.formal and draft.language == "zh"
+
+
+def test_a_gambling_debt_gets_no_draft_at_all():
+    case, a, position, strategy = parts(make_case(illegal_purpose=Fact[str](value="gambling")), "bad_faith")
+    assert strategy.stage == Stage.decline
+    assert draft_documents(case, a, position, strategy) == []
+    with pytest.raises(DraftWithheld):
+        render_draft(DraftKind.demand_letter, case, a, position, strategy)
+
+
+def test_interest_above_the_cap_is_disowned_not_demanded():
+    rate = Rate(annual_percent=Decimal("36"), stated_period=RatePeriod.month, stated_value=Decimal("3"))
+    case, a, position, strategy = parts(make_case(rate=rate))
+    draft = render_draft(DraftKind.demand_letter, case, a, position, strategy)
+    assert draft.report.legal
+    assert "超出部分不予主张" in draft.text
+    assert f"年利率{position.interest.protected_percent.normalize():f}%" in draft.text
+
+
+def test_letters_cite_only_the_documents_basis():
+    for kind in (DraftKind.demand_letter, DraftKind.lawyer_letter, DraftKind.complaint):
+        draft = render_draft(kind, *parts(make_case()))
+        allowed = {b.article for b in document_basis(kind)}
+        cited = set(re.findall(r"第[零一二三四五六七八九十百千]+条", draft.text))
+        assert cited and cited <= allowed, (kind, cited - allowed)
+
+
+def test_instalment_agreement_schedule_adds_up_to_the_total():
+    case, a, position, strategy = parts(make_case(), "hardship")
+    draft = render_draft(DraftKind.instalment_agreement, case, a, position, strategy)
+    rows = [Decimal(x.replace(",", "")) for x in re.findall(r"前支付([\d,]+\.\d{2})元", draft.text)]
+    down = Decimal(re.search(r"首付款人民币([\d,]+\.\d{2})元", draft.text).group(1).replace(",", ""))
+    assert down + sum(rows) == strategy.negotiation.total
+
+
+def test_a_forged_report_is_replaced_by_the_real_one():
+    forged = CheckedDraft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款", report=LegalityReport(legal=True),
+                          text="再不还钱就打断你的腿，还要到你单位找你领导。")
+    assert forged.report.legal is False
+    assert "THREAT_VIOLENCE" in forged.report.codes()
+
+
+def test_a_draft_that_fails_the_checker_is_withheld_not_returned():
+    bad = Draft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款", text="三天内不还钱，就让你全家好看，打断你的腿。")
+    with pytest.raises(DraftWithheld) as err:
+        _certify(bad, make_case())
+    assert not err.value.report.legal
+
+
+def test_the_drafting_module_exports_no_unchecked_draft():
+    assert "Draft" not in drafting.__all__
+    for name in drafting.__all__:
+        assert getattr(drafting, name) is not Draft
