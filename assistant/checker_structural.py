@@ -38,7 +38,7 @@ _ZH_HOUR = re.compile(
 )
 _H24 = re.compile(r"(?<![0-9.:：])(?P<h>[01]?[0-9]|2[0-3])[:：](?P<m>[0-5][0-9])(?![0-9])")
 _EN_HOUR = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5][0-9]))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])", re.IGNORECASE)
-_NIGHT_WORD = re.compile(r"大半夜|半夜|深夜|午夜|\bmidnight\b|\bin the middle of the night\b|\blate at night\b", re.IGNORECASE)
+_NIGHT_WORD = re.compile(r"大半夜|半夜|深夜|午夜|夜里|夜间|凌晨(?!\s*[0-9０-９一二两三四五六七八九十])|\bovernight\b|\bin the early hours\b|\bmidnight\b|\bin the middle of the night\b|\blate at night\b", re.IGNORECASE)
 _INTERVAL_ZH = re.compile(r"每隔?\s*(?P<n>[0-9]{1,3}|[一二两三四五六七八九十半几]{1,3})?\s*个?\s*(?P<u>分钟|小时|钟头)")
 _INTERVAL_EN = re.compile(r"\bevery (?:(?P<n>[0-9]{1,3}|few|couple of) )?(?P<u>minutes?|hours?)\b|\bhourly\b", re.IGNORECASE)
 _PER_DAY = re.compile(r"(?:每天|每日|一天)[^。！？!?\n]{0,6}?(?P<n>[0-9]{1,3}|[两三四五六七八九十]{1,3})\s*(?:个|通|次)(?:电话)?|\b(?P<en>[0-9]{1,2}|four|five|six|seven|eight|nine|ten) times (?:a|per|each) day\b", re.IGNORECASE)
