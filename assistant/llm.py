@@ -327,7 +327,6 @@ def _problems_from(report: LegalityReport) -> list[str]:
 def draft_with_llm(template: CheckedDraft, case: Case, *, law: list[str], model: Any = None) -> tuple[CheckedDraft, DraftAttempts]:
     """Improve a checked template draft with the LLM; return the template itself if no try passes."""
     from .checker import check
-    from .drafting import checked_draft
 
     model = model or chat_model()
     stats = DraftAttempts(kind=template.kind.value)
@@ -355,7 +354,12 @@ def draft_with_llm(template: CheckedDraft, case: Case, *, law: list[str], model:
             stats.first_try_passed = attempt == 0
             stats.used_llm = True
             stats.seconds = time.perf_counter() - started
-            return checked_draft(template, text=text, origin="llm", case=case), stats
+            # CheckedDraft's validator recomputes the report from this exact text and case
+            fields = template.model_dump(exclude={"text", "origin", "report"})
+            llm_draft = CheckedDraft.model_validate(
+                {**fields, "text": text, "origin": "llm", "report": {"legal": False}}, context={"case": case}
+            )
+            return llm_draft, stats
         messages += [("assistant", text), ("user", load_prompt("fix").render(problems="\n".join(problems))[1])]
     stats.seconds = time.perf_counter() - started
     log.info("LLM draft for %s failed %d tries; the template draft is used", template.kind.value, stats.attempts)
