@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ LEXICON_DIR = KNOWLEDGE_DIR / "lexicons"
 _ARTICLE_RE = re.compile(r"^第[零一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?$")
 _LEX_RE = re.compile(r"\{lex:([a-z_]+)\}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 # --------------------------------------------------------------------------- the rule file
@@ -119,6 +121,7 @@ class Cues(_Strict):
     suspicion: str
     irrealis: str
     observed: str
+    debunk: str
     corroboration: str
     old: str
     current: str
@@ -162,7 +165,8 @@ class SignalBook(_Strict):
 @dataclass(frozen=True)
 class _Compiled:
     book: SignalBook
-    rules: tuple[tuple[SignalRule, re.Pattern[str]], ...]
+    # per rule: (rule, Chinese patterns, Latin-script patterns); a text is only run against its scripts
+    rules: tuple[tuple[SignalRule, re.Pattern[str] | None, re.Pattern[str] | None], ...]
     cue: dict[str, re.Pattern[str]]
 
 
@@ -182,6 +186,16 @@ def _compile(regex: str, where: str) -> re.Pattern[str]:
         raise RuleError(f"{where}: bad regex {regex!r}: {exc}") from exc
 
 
+def _compile_rule(rule: SignalRule, where: str) -> tuple[SignalRule, re.Pattern[str] | None, re.Pattern[str] | None]:
+    for p in rule.patterns:  # each pattern must compile on its own, so errors name the culprit
+        _compile(p, where)
+    expanded = [_LEX_RE.sub(lambda m: _lexicon(m.group(1), where), p) for p in rule.patterns]
+    zh = [p for p in expanded if _CJK.search(p)]
+    latin = [p for p in expanded if not _CJK.search(p)]
+    join = lambda ps: _compile("|".join(f"(?:{p})" for p in ps), where) if ps else None  # noqa: E731
+    return rule, join(zh), join(latin)
+
+
 def load_signal_book(path: Path | str = SIGNALS_FILE) -> _Compiled:
     """Read, validate and compile a signal file; RuleError on any bad key, value or regex."""
     path = Path(path)
@@ -192,11 +206,7 @@ def load_signal_book(path: Path | str = SIGNALS_FILE) -> _Compiled:
         raise RuleError(f"cannot read {path}: {exc}") from exc
     except (yaml.YAMLError, ValidationError) as exc:
         raise RuleError(f"{path.name} is invalid: {exc}") from exc
-    never = re.compile(r"(?!x)x")  # derived signals are never matched in text
-    rules = tuple(
-        (r, _compile("|".join(f"(?:{p})" for p in r.patterns), f"{path.name}:{r.code}") if r.patterns else never)
-        for r in book.signals
-    )
+    rules = tuple(_compile_rule(r, f"{path.name}:{r.code}") for r in book.signals)
     cue = {name: _compile(rx, f"{path.name}:cues.{name}") for name, rx in book.cues.model_dump().items()}
     return _Compiled(book=book, rules=rules, cue=cue)
 
@@ -226,16 +236,24 @@ class _Hit:
         return not ({"reported", "negated_flip", "old"} & set(self.modifiers))
 
 
+@lru_cache(maxsize=16)
+def _boundaries(text: str, rx: re.Pattern[str]) -> tuple[list[int], list[int]]:
+    found = list(rx.finditer(text))
+    return [m.start() for m in found], [m.end() for m in found]
+
+
 def _boundary_before(text: str, pos: int, rx: re.Pattern[str]) -> int:
-    last = 0
-    for m in rx.finditer(text, 0, pos):
-        last = m.end()
-    return last
+    """End of the last boundary that ends at or before pos (0 if none)."""
+    ends = _boundaries(text, rx)[1]
+    i = bisect_right(ends, pos)
+    return ends[i - 1] if i else 0
 
 
 def _boundary_after(text: str, pos: int, rx: re.Pattern[str]) -> int:
-    m = rx.search(text, pos)
-    return m.start() if m else len(text)
+    """Start of the first boundary at or after pos (len(text) if none)."""
+    starts = _boundaries(text, rx)[0]
+    i = bisect_left(starts, pos)
+    return starts[i] if i < len(starts) else len(text)
 
 
 def _negated(text: str, start: int, c: _Compiled, english: bool) -> bool:
@@ -288,10 +306,12 @@ def _time_factor(text: str, hit: _Hit, c: _Compiled, hit_starts: list[int]) -> s
 
 def _find_hits(text: str, c: _Compiled, english: bool) -> list[_Hit]:
     raw: list[_Hit] = []
-    for rule, rx in c.rules:
-        for m in rx.finditer(text):
-            if m.end() > m.start():
-                raw.append(_Hit(rule, m.start(), m.end(), rule.weight))
+    has_zh, has_latin = bool(_CJK.search(text)), bool(_LATIN.search(text))
+    for rule, zh_rx, latin_rx in c.rules:
+        for rx in (zh_rx if has_zh else None, latin_rx if has_latin else None):
+            for m in rx.finditer(text) if rx is not None else ():
+                if m.end() > m.start():
+                    raw.append(_Hit(rule, m.start(), m.end(), rule.weight))
     # longest match wins where signals overlap (低价卖房给表哥 is undervalue_sale, not a purchase)
     raw.sort(key=lambda h: (-(h.end - h.start), -abs(h.rule.weight), h.start))
     taken: list[_Hit] = []
@@ -327,18 +347,29 @@ def _find_hits(text: str, c: _Compiled, english: bool) -> list[_Hit]:
 # --------------------------------------------------------------------------- adjusting across hits
 
 
-def _contradict(text: str, hits: list[_Hit], c: _Compiled) -> None:
-    """A hardship the debtor only claims, against a current ability fact the creditor observed."""
+def _debunked(text: str, claim: _Hit, c: _Compiled, english: bool) -> re.Match[str] | None:
+    """他说得了重病……根本没住过院: a debunking word after the claim, in its sentence or the next."""
+    sent_end = _boundary_after(text, claim.end, _SENTENCE_END)
+    nxt_end = _boundary_after(text, min(sent_end + 1, len(text)), _SENTENCE_END)
+    for m in c.cue["debunk"].finditer(text, claim.end, nxt_end):
+        if not _negated(text, m.start(), c, english):
+            return m
+    return None
+
+
+def _contradict(text: str, hits: list[_Hit], c: _Compiled, english: bool) -> None:
+    """A hardship the debtor only claims, against an observed ability fact or a debunking finding."""
     claims = [h for h in hits if h.rule.axis is Axis.ability and h.weight < 0 and "reported" in h.modifiers]
     facts = [h for h in hits if h.rule.axis is Axis.ability and h.weight >= 1.5 and h.observed]
-    if not claims or not facts:
+    debunks = [m for m in (_debunked(text, h, c, english) for h in claims) if m]
+    if not claims or not (facts or debunks):
         return
     for h in claims:
         h.weight *= c.book.modifiers.contradicted_factor
         h.modifiers.append("contradicted")
     credibility = _derived(c, "claim_contradicted")
-    fact = facts[0]
-    hits.append(_Hit(credibility, fact.start, fact.end, credibility.weight, ["contradicted"]))
+    start, end = (facts[0].start, facts[0].end) if facts else debunks[0].span()
+    hits.append(_Hit(credibility, start, end, credibility.weight, ["contradicted"]))
 
 
 def _corroborate(text: str, hits: list[_Hit], c: _Compiled) -> None:
@@ -378,7 +409,7 @@ def _from_case_facts(case: Case, hits: list[_Hit], c: _Compiled) -> None:
     if case.debtor_has_assets and case.debtor_has_assets.value:
         wanted.append(("has_assets", case.debtor_has_assets))
     codes = {h.rule.code for h in hits}
-    by_code = {r.code: r for r, _ in c.rules}
+    by_code = {r.code: r for r, _, _ in c.rules}
     for code, fact in wanted:
         src = getattr(fact, "source", None)
         if code in codes or src is None or text[src.start : src.end] != src.text or src.end <= src.start:
@@ -392,7 +423,7 @@ def _from_case_facts(case: Case, hits: list[_Hit], c: _Compiled) -> None:
 
 
 def _derived(c: _Compiled, code: str) -> SignalRule:
-    for rule, _ in c.rules:
+    for rule, _, _ in c.rules:
         if rule.code == code:
             return rule
     raise RuleError(f"signals.yaml lacks the derived signal {code}")
@@ -488,7 +519,7 @@ def classify(case: Case, *, signals_path: Path | str | None = None) -> Assessmen
     english = case.language == "en" or not _CJK.search(text)
     lang = "en" if english else "zh"
     hits = _find_hits(text, c, english)
-    _contradict(text, hits, c)
+    _contradict(text, hits, c, english)
     _corroborate(text, hits, c)
     _from_case_facts(case, hits, c)
     hits = _combine_repeats(hits, c)
