@@ -309,6 +309,8 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
         )
 
     warnings = [getattr(w, lang) for w in rules.warnings if _holds(w.when, facts)]
+    reason += _limitation_note(position, rule.stage, lang)
+    warnings += _costs_note(position, rule.stage, lang)
     return Strategy(
         stage=rule.stage,
         reason=reason,
@@ -317,6 +319,36 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
         warnings=warnings,
         rule=rule.id,
     )
+
+
+def _limitation_note(position: LegalPosition, stage: Stage, lang: str) -> str:
+    """The limitation deadline, where it presses (民法典第一百八十八条, interrupted per 第一百九十五条)."""
+    lim = position.limitation
+    if stage == Stage.decline or not lim.warning or lim.deadline is None or lim.expired:
+        return ""
+    if lang == "en":
+        return f" Limitation runs out on {lim.deadline.isoformat()} ({lim.days_left} days left)."
+    return f"（诉讼时效届满日：{lim.deadline.isoformat()}，剩余{lim.days_left}天。）"
+
+
+def _costs_note(position: LegalPosition, stage: Stage, lang: str) -> list[str]:
+    """What going to court costs, from the position's fee calculation (诉讼费用交纳办法)."""
+    fees = position.fees
+    if fees is None or stage not in (Stage.payment_order, Stage.litigation, Stage.lawyer_letter):
+        return []
+    small = position.small_claims.eligible is True
+    if lang == "en":
+        note = (
+            f"Court fees on a claim of RMB {fees.claim_amount:,.2f}: payment order RMB {fees.payment_order:,.2f}; "
+            f"lawsuit RMB {fees.litigation:,.2f} (RMB {fees.simple_procedure:,.2f} under the simple procedure); "
+            f"preservation RMB {fees.preservation:,.2f}. The losing party normally bears them."
+        )
+        return [note + (" The claim qualifies for the small-claims procedure (one hearing, final)." if small else "")]
+    note = (
+        f"按请求金额{fees.claim_amount:,.2f}元估算：支付令申请费{fees.payment_order:,.2f}元；案件受理费{fees.litigation:,.2f}元"
+        f"（适用简易程序减半为{fees.simple_procedure:,.2f}元）；财产保全申请费{fees.preservation:,.2f}元。诉讼费用一般由败诉方负担。"
+    )
+    return [note + ("本案可适用小额诉讼程序，一审终审。" if small else "")]
 
 
 def _unique(basis: list[Basis]) -> list[Basis]:
@@ -348,10 +380,3 @@ def _negotiation(case: Case, assessment: Assessment, position: LegalPosition, st
         has_guarantor=_value(case.guarantor) is True,
         language=case.language,
     )
-
-
-def steps_by_stage(strategy: Strategy) -> dict[Stage, list[PlanStep]]:
-    out: dict[Stage, list[PlanStep]] = {}
-    for step in strategy.steps:
-        out.setdefault(step.stage, []).append(step)
-    return out

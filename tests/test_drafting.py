@@ -192,6 +192,14 @@ def test_a_draft_that_fails_the_checker_is_withheld_not_returned():
     assert not err.value.report.legal
 
 
+def test_a_fixable_draft_is_rewritten_and_the_report_belongs_to_the_new_text():
+    insulting = Draft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款",
+                      text="王强你这个老赖，请于2026年12月8日前归还借款40,000元。")
+    checked = _certify(insulting, make_case())
+    assert "老赖" not in checked.text and "40,000元" in checked.text
+    assert checked.report.legal and checked.report.checked_chars == len(checked.text)
+
+
 def test_the_drafting_module_exports_no_unchecked_draft():
     assert "Draft" not in drafting.__all__
     for name in drafting.__all__:

@@ -247,3 +247,24 @@ def test_a_bad_rule_file_fails_at_load(tmp_path):
     bad.write_text(STRATEGY_FILE.read_text("utf-8").replace("when: [debt_unprotected]", "when: [debt_unprotectd]"), "utf-8")
     with pytest.raises(RuleError, match="debt_unprotectd"):
         load_strategy_rules(bad)
+
+
+def test_the_reason_gives_the_limitation_deadline_when_it_presses():
+    from assistant.position import legal_position
+
+    case = make_case(loan_date=Fact[date](value=date(2023, 6, 1)), due_date=Fact[date](value=date(2023, 12, 31)))
+    position = legal_position(case)
+    assert position.limitation.warning
+    strategy = plan_strategy(case, make_assessment("unclear"), position)
+    assert strategy.stage == Stage.formal_notice
+    assert str(position.limitation.deadline) in strategy.reason
+
+
+def test_court_stages_state_the_fees_from_the_position():
+    from assistant.position import legal_position
+
+    case = make_case()
+    position = legal_position(case)
+    strategy = plan_strategy(case, make_assessment("bad_faith"), position)
+    assert strategy.stage == Stage.payment_order
+    assert any(f"{position.fees.payment_order:,.2f}" in w for w in strategy.warnings)
