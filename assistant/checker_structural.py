@@ -28,17 +28,18 @@ _FEN_LI = re.compile(
     rf"(?P<pre>月息|月利率?|年息|年利率?|日息|日利率?|利息|按)?\s*(?P<num>{_NUM}|[一二两三四五六七八九十半]{{1,3}})\s*(?P<unit>分|厘)(?P<post>利|息|钱|的利息)?"
 )
 _DAY = re.compile(r"日利率|日息|日利|每日|每天|按日|一天|\bper day\b|\ba day\b|\bdaily\b|\beach day\b", re.IGNORECASE)
+_WEEK = re.compile(r"每周|每星期|每礼拜|一周|\bper week\b|\ba week\b|\bweekly\b|\beach week\b", re.IGNORECASE)
 _MONTH = re.compile(r"月利率|月息|月利|每月|按月|一个月|\bper month\b|\ba month\b|\bmonthly\b|\beach month\b", re.IGNORECASE)
 _YEAR = re.compile(r"年利率|年息|年化|年利|每年|按年|\bper (?:annum|year)\b|\ba year\b|\bannual(?:ly|ized)?\b|\bp\.a\.|\bAPR\b", re.IGNORECASE)
 _RATE_WORD = re.compile(r"利率|利息|息|年化|罚息|违约金|滞纳金|费|\binterest\b|\brate\b|\bAPR\b|\bpenalt|\bfee\b|\bcharge", re.IGNORECASE)
-_DEMAND = re.compile(r"应还|还需|需还|共计|合计|总计|本息|连本带利|尚欠|欠款|应付|支付|归还|偿还|还款|还清|结清|转入|\btotal\b|\bowe\b|\bbalance\b|\bpay\b|\brepay\b", re.IGNORECASE)
+_DEMAND = re.compile(r"应还|还需|需还|共计|合计|总计|一共|总共|本利|本金加利息|本息|连本带利|尚欠|欠款|应付|支付|归还|偿还|还款|还清|结清|转入|\btotal\b|\bowe\b|\bbalance\b|\bpay\b|\brepay\b", re.IGNORECASE)
 _ZH_HOUR = re.compile(
     r"(?P<period>今天晚上|明天晚上|每天晚上|今晚|明晚|每晚|晚上|夜里|夜间|半夜|深夜|凌晨|清晨|每天早上|明天早上|早上|早晨|明早|上午|中午|下午|傍晚)?"
     r"\s*(?P<h>[0-9０-９]{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:点|时)(?P<m>半|[0-9０-９]{1,2}(?=分)|[一二三四五]十[一二三四五六七八九]?(?=分))?"
 )
 _H24 = re.compile(r"(?<![0-9.:：])(?P<h>[01]?[0-9]|2[0-3])[:：](?P<m>[0-5][0-9])(?![0-9])")
 _EN_HOUR = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5][0-9]))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])", re.IGNORECASE)
-_NIGHT_WORD = re.compile(r"大半夜|半夜|深夜|午夜|夜里|夜间|凌晨(?!\s*[0-9０-９一二两三四五六七八九十])|\bovernight\b|\bin the early hours\b|\bmidnight\b|\bin the middle of the night\b|\blate at night\b", re.IGNORECASE)
+_NIGHT_WORD = re.compile(r"大半夜|半夜|深夜|午夜|夜里|夜间|凌晨(?!\s*[0-9０-９一二两三四五六七八九十])|\bovernight\b|\bin the early hours\b|\bevery night\b|\beach night\b|\bnightly\b|\bat night\b|\bmidnight\b|\bin the middle of the night\b|\blate at night\b", re.IGNORECASE)
 _INTERVAL_ZH = re.compile(r"每隔?\s*(?P<n>[0-9]{1,3}|[一二两三四五六七八九十半几]{1,3})?\s*个?\s*(?P<u>分钟|小时|钟头)")
 _INTERVAL_EN = re.compile(r"\bevery (?:(?P<n>[0-9]{1,3}|few|couple of) )?(?P<u>minutes?|hours?)\b|\bhourly\b", re.IGNORECASE)
 _PER_DAY = re.compile(r"(?:每天|每日|一天)[^。！？!?\n]{0,6}?(?P<n>[0-9]{1,3}|[两三四五六七八九十]{1,3})\s*(?:个|通|次)(?:电话)?|\b(?P<en>[0-9]{1,2}|four|five|six|seven|eight|nine|ten) times (?:a|per|each) day\b", re.IGNORECASE)
@@ -77,7 +78,7 @@ def _period_factor(text: str, start: int, end: int, seg: Segments) -> int:
     lo = max(seg.clause_start(start), start - 30)
     hi = min(len(text), end + 20)
     best: tuple[int, int] | None = None
-    for rx, factor in ((_DAY, 365), (_MONTH, 12), (_YEAR, 1)):
+    for rx, factor in ((_DAY, 365), (_WEEK, 52), (_MONTH, 12), (_YEAR, 1)):
         for m in rx.finditer(text, lo, hi):
             dist = start - m.end() if m.end() <= start else m.start() - end
             if best is None or dist < best[0]:
