@@ -80,13 +80,14 @@ class Segments:
 class Finding:
     """A proposed violation before it becomes a Violation: which rule, where, how strong, why."""
 
-    __slots__ = ("code", "start", "end", "score", "rule_name", "severity", "detail", "fix", "explanation")
+    __slots__ = ("code", "start", "end", "score", "rule_name", "severity", "detail", "fix", "explanation", "backstop")
 
     def __init__(self, code: ViolationCode, start: int, end: int, score: float, rule_name: str, severity: Severity,
                  detail: str = "", fix: str | None = None, explanation: str | None = None) -> None:  # fmt: skip
         self.code, self.start, self.end, self.score = code, start, end, score
         self.rule_name, self.severity, self.detail = rule_name, severity, detail
         self.fix, self.explanation = fix, explanation
+        self.backstop = False
 
 
 def cue_present(reg: RuleRegistry, name: str, seg: Segments, start: int, end: int) -> bool:
@@ -153,8 +154,10 @@ def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, st
         return None
     lang = "zh" if _CJK.search(seg.text) else "en"
     explanation = getattr(spec.explanation, lang) if spec.explanation else None
-    return Finding(rule.code, start, end, score, f"{rule.code.value.lower()}:{spec.name}",
-                   spec.severity or rule.severity, fix=spec.fix, explanation=explanation)  # fmt: skip
+    found = Finding(rule.code, start, end, score, f"{rule.code.value.lower()}:{spec.name}",
+                    spec.severity or rule.severity, fix=spec.fix, explanation=explanation)  # fmt: skip
+    found.backstop = spec.backstop
+    return found
 
 
 def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> list[Finding]:
@@ -171,6 +174,12 @@ def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> li
                     if f is not None:
                         found.append(f)
     return found
+
+
+def _drop_backstops(findings: list[Finding], seg: Segments) -> list[Finding]:
+    """A backstop finding stands only where no specific rule found anything in its sentence."""
+    specific = {seg.sentence(f.start, f.end) for f in findings if not f.backstop}
+    return [f for f in findings if not f.backstop or seg.sentence(f.start, f.end) not in specific]
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -207,5 +216,5 @@ def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None 
     reg = registry or get_registry()
     seg = Segments(text)
     findings = _pattern_findings(reg, seg, case) + structural_findings(reg, seg, case)
-    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
+    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(_drop_backstops(findings, seg))]
     return LegalityReport(legal=not violations, violations=violations, checked_chars=len(text))

@@ -79,6 +79,7 @@ class PatternSpec(Strict):
     validator: str | None = None
     severity: Severity | None = None
     on_fail: Literal["rewrite", "refuse"] | None = None  # overrides the rule's policy for this pattern
+    backstop: bool = False  # fires only when nothing more specific was found in the same sentence
     explanation: Bilingual | None = None
     fix: str | None = None
 
