@@ -70,6 +70,7 @@ class SignalRule(_Strict):
     decisive: bool = False
     documents: bool = False
     cancels: list[str] = Field(default_factory=list)  # signals this one subsumes (a broken promise is no promise)
+    subject_check: bool = True  # false: the creditor experiences it (我联系不上他, 我被拉黑), so 我 may be the subject
     derived: bool = False  # produced by the classifier itself (e.g. claim_contradicted), no patterns
     patterns: list[str] = Field(default_factory=list)
     explanation: Text
@@ -271,6 +272,59 @@ def _not_a_fact(text: str, start: int, c: _Compiled, cue: str) -> bool:
     return c.cue[cue].search(text, lo, start) is not None
 
 
+# a character before 我 that makes 我 an object (把我拉黑, 欠我, 给我), not the one acting
+# 我 after these is an object or sits in a subordinate clause (把我拉黑, 欠我, 在我起诉前), not the actor
+_OBJECT_MARKERS = frozenset("给跟和对把找问向让叫被诉骂胁欠还转黑删加帮带求告理回拉陪请约与同替催系接打骗坑害借在趁等")
+# 我朋友/我表弟/my friend's: a possessive that names the debtor
+# (close family - 我老婆, my wife - is usually the creditor's own household, so it is not listed)
+_PERSON = (
+    r"(?:的)?(?:朋友|同事|同学|邻居|老乡|发小|客户|合伙人|员工|房东|租客|战友|表[哥弟姐妹]|堂[哥弟姐妹]|姐夫|妹夫|"
+    r"小舅子|大舅子|小姨子|连襟|舅舅|叔叔|伯伯|姑姑|姨妈|侄子|外甥|亲戚|弟弟|哥哥|姐姐|妹妹|弟媳|嫂子|前男友|前女友|前夫|前妻)"
+)
+_EN_PERSON = (
+    r"(?:former |old |ex-|business |best )*(?:friend|colleague|co-?worker|classmate|neighbou?r|tenant|partner|client|"
+    r"customer|employee|cousin|brother|sister|brother-in-law|sister-in-law|uncle|aunt|nephew|niece|ex|relative)"
+)
+_EN_CREDITOR = frozenset({"i", "my", "i'm", "i've", "i'd", "myself"})
+_EN_DEBTOR = frozenset({"he", "she", "they", "his", "her", "their", "him", "them", "he's", "she's", "borrower", "debtor"})
+
+
+@lru_cache(maxsize=1)
+def _person_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    refs = _compile(r"我(?!" + _PERSON + r")|他|她|对方|借款人|债务人|此人|这人|被告|被申请人", "subject refs")
+    en_person = _compile(r"\bmy " + _EN_PERSON + r"\b", "subject refs (en)")
+    return refs, en_person, _compile(r"[a-z']+", "words")
+
+
+def _creditor_is_subject(text: str, start: int, end: int, english: bool) -> bool:
+    """我去年失业了 / I lost my job too: the creditor's own circumstances say nothing about the debtor.
+
+    The debtor named inside the hit settles it (每次联系他，他都说); otherwise the last person named
+    in the clause before the hit decides.
+    """
+    refs_rx, en_person, words = _person_res()
+    lo = _boundary_before(text, start, _CLAUSE_END)
+    inside = text[start:end]
+    if english:
+        if any(w in _EN_DEBTOR for w in words.findall(inside.lower())):
+            return False
+        seg = en_person.sub(" he ", text[lo:start].lower())  # "my friend's shop" is the debtor's
+        for word in reversed(words.findall(seg)):
+            if word in _EN_CREDITOR:
+                return True
+            if word in _EN_DEBTOR:
+                return False
+        return False
+    if any(m.group() != "我" for m in refs_rx.finditer(inside)):
+        return False
+    seg = text[lo:start]
+    refs = list(refs_rx.finditer(seg))
+    if not refs or refs[-1].group() != "我":
+        return False
+    before = seg[refs[-1].start() - 1] if refs[-1].start() > 0 else ""
+    return before not in _OBJECT_MARKERS and "被" not in seg[refs[-1].end() :]
+
+
 def _reported(text: str, start: int, c: _Compiled) -> bool:
     """A reporting verb earlier in the sentence, with no contrast or own-observation word in between."""
     sent_start = _boundary_before(text, start, _SENTENCE_END)
@@ -322,7 +376,11 @@ def _find_hits(text: str, c: _Compiled, english: bool) -> list[_Hit]:
     m = c.book.modifiers
     starts = [h.start for h in taken]
     for h in taken:
-        if _not_a_fact(text, h.start, c, "suspicion") or (h.rule.discount_when_reported and _not_a_fact(text, h.start, c, "irrealis")):
+        if (
+            _not_a_fact(text, h.start, c, "suspicion")
+            or (h.rule.discount_when_reported and _not_a_fact(text, h.start, c, "irrealis"))
+            or (h.rule.subject_check and _creditor_is_subject(text, h.start, h.end, english))
+        ):
             h.negated, h.weight = True, 0.0
             continue
         if _negated(text, h.start, c, english):
@@ -414,7 +472,9 @@ def _from_case_facts(case: Case, hits: list[_Hit], c: _Compiled) -> None:
         src = getattr(fact, "source", None)
         if code in codes or src is None or text[src.start : src.end] != src.text or src.end <= src.start:
             continue
-        if any(not (src.end <= h.start or src.start >= h.end) for h in hits):
+        # only where the narrative's own signals are silent: same clause means already judged
+        lo, hi = _boundary_before(text, src.start, _CLAUSE_END), _boundary_after(text, src.end, _CLAUSE_END)
+        if any(h.start < hi and h.end > lo for h in hits):
             continue
         rule = by_code[code]
         if _negated(text, src.start, c, not _CJK.search(text)) or _not_a_fact(text, src.start, c, "suspicion"):

@@ -130,6 +130,41 @@ def test_a_creditor_suspicion_is_not_a_fact() -> None:
     assert signal(assess("我以为他要赖账，后来他还了一部分。"), "denies_debt") is None
 
 
+def test_a_debunked_claim_is_contradicted() -> None:
+    a = assess("他说自己得了重病要住院，我托人一问，根本没住过院。")
+    assert "contradicted" in signal(a, "illness").modifiers
+    assert signal(a, "claim_contradicted") is not None
+
+
+def test_asking_around_is_not_corroboration() -> None:
+    assert "corroborated" not in signal(assess("他说他失业了，我托人打听了一下。"), "job_loss").modifiers
+
+
+# --------------------------------------------------------------------------- whose circumstances
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我去年失业了，急需这笔钱。", "我老婆生病住院了，家里等着用钱。", "我刚买了房，要还房贷。", "我不想给他太大压力。", "I lost my job too, so I need the money."],
+)
+def test_the_creditors_own_circumstances_are_no_signal(text: str) -> None:
+    assert assess(text).signals == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("我朋友失业了，一直没找到活干。", "job_loss"),
+        ("他把我拉黑了。", "blocked_creditor"),
+        ("我被他拉黑了。", "blocked_creditor"),
+        ("我联系不上他。", "disappeared"),
+        ("My friend's restaurant went bust.", "business_failure"),
+    ],
+)
+def test_the_debtor_named_as_object_or_possessive_still_counts(text: str, code: str) -> None:
+    assert signal(assess(text), code) is not None
+
+
 # --------------------------------------------------------------------------- the brief's anchor cases
 
 
