@@ -143,6 +143,8 @@ def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, st
     cancel = spec.cancel if spec.cancel is not None else rule.context.cancel
     if any(cue_present(reg, name, seg, start, end) for name in cancel):
         return None
+    if spec.negation_inside and "negation" in reg.cues and reg.cues["negation"][1].search(seg.text, start, end):
+        return None
     if spec.requires and not any(cue_present(reg, name, seg, start, end) for name in spec.requires):
         return None
     if spec.validator and not _VALIDATORS[spec.validator](seg, start, end, case):

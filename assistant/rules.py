@@ -80,6 +80,7 @@ class PatternSpec(Strict):
     severity: Severity | None = None
     on_fail: Literal["rewrite", "refuse"] | None = None  # overrides the rule's policy for this pattern
     backstop: bool = False  # fires only when nothing more specific was found in the same sentence
+    negation_inside: bool = False  # verb-final patterns (父母那边我不会去找): a negation inside the match cancels
     explanation: Bilingual | None = None
     fix: str | None = None
 
