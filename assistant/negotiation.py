@@ -43,7 +43,8 @@ def instalment_plan(
 ) -> NegotiationPlan:
     """Split `total` into a down payment due today and monthly instalments starting a month later.
 
-    The debtor's own offer wins: `down_payment` if stated, and `monthly` sets the number of months.
+    The debtor's own offer wins: `down_payment` if stated, and `monthly` sets the number of months
+    (with a monthly offer but no down payment, the first monthly sum is paid at signing, capped at 30%).
     Without an offer: 30% down and the rest in `months` (default six) equal parts. The last
     instalment absorbs rounding, so down payment + instalments == total exactly.
     """
@@ -57,6 +58,9 @@ def instalment_plan(
 
     if down_payment is None:
         down = (total * DEFAULT_DOWN_SHARE).quantize(CENT, rounding=ROUND_HALF_UP)
+        if monthly is not None:
+            # a debtor who can only offer a monthly sum is asked for one such sum at signing, not 30%
+            down = min(down, Decimal(monthly))
     else:
         down = Decimal(down_payment)
         if down < 0 or down > total:

@@ -79,6 +79,12 @@ def test_the_debtors_monthly_offer_sets_the_term():
     assert len(plan.instalments) == 15
 
 
+def test_a_monthly_offer_without_down_payment_asks_one_month_at_signing():
+    plan = instalment_plan(Decimal("60000"), TODAY, monthly=Decimal("3000"))
+    assert plan.down_payment == Decimal("3000")
+    assert len(plan.instalments) == 19 and plan.instalments[-1].amount == Decimal("3000")
+
+
 def test_a_long_offer_is_flagged_for_a_counter_offer():
     plan = instalment_plan(Decimal("100000"), TODAY, monthly=Decimal("2000"), down_payment=Decimal("0"))
     assert len(plan.instalments) == 50
