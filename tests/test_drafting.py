@@ -204,3 +204,12 @@ def test_the_drafting_module_exports_no_unchecked_draft():
     assert "Draft" not in drafting.__all__
     for name in drafting.__all__:
         assert getattr(drafting, name) is not Draft
+
+
+@pytest.mark.parametrize("kind", [DraftKind.demand_letter, DraftKind.instalment_agreement, DraftKind.complaint])
+def test_an_unknown_amount_is_a_blank_not_a_number(kind):
+    case = make_case(principal=None, repaid=None)
+    draft = render_draft(kind, *parts(case, "hardship"))
+    assert draft.report.legal
+    assert not re.search(r"\d{1,3}(,\d{3})*\.\d{2}元", draft.text)
+    assert any("本金" in label or "总额" in label or "请求事项" in label for label in draft.blanks)
