@@ -68,7 +68,11 @@ def draft_documents(
     strategy: Strategy,
     citations: list[Citation] | None = None,
 ) -> list[CheckedDraft]:
-    """The drafts the plan's stage calls for, each checked; withheld ones are logged and left out."""
+    """The drafts the plan's stage calls for, each checked; withheld ones are logged and left out.
+
+    `citations` is accepted for the pipeline's signature; letters cite only the strategy's document
+    basis (knowledge/strategy.yaml `documents`), which the plan steps carry into the citations.
+    """
     if strategy.stage == Stage.decline or not position.protected:
         return []
     drafts: list[CheckedDraft] = []
