@@ -22,7 +22,8 @@ from .rules import CompiledPattern, Rule, RuleRegistry, get_registry
 __all__ = ["check", "Segments", "Finding", "make_violation"]
 
 # an English full stop ends a sentence unless it closes a title or a common abbreviation (Mr. Li, No. 5)
-_EN_STOP = r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bNo)(?<!\bSt)(?<!\bArt)(?<!\bArts)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.(?=\s|$)"
+# (the dot is matched first and the look-behinds checked after it: far cheaper than testing them everywhere)
+_EN_STOP = r"\.(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bArt\.)(?<!\bArts\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?=\s|$)"
 _SENTENCE_END = re.compile(rf"[。！？!?\n；;]|{_EN_STOP}")
 _CLAUSE_END = re.compile(rf"[。！？!?\n；;，,、：:]|{_EN_STOP}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -165,12 +166,15 @@ def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, st
 def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> list[Finding]:
     found: list[Finding] = []
     scripts = {s for s, rx in (("zh", _CJK), ("en", _LATIN)) if rx.search(seg.text)}
+    lowered = seg.text.lower() if "en" in scripts else ""
+    same_length = len(lowered) == len(seg.text)  # lower() may change lengths (İ); then fold case in the regex
     for code, compiled in reg.patterns.items():
         rule = reg.rules[code]
         for cp in compiled:
             if cp.script not in scripts:
                 continue
-            for m in cp.regex.finditer(seg.text):
+            matches = cp.lower.finditer(lowered) if cp.lower is not None and same_length else cp.regex.finditer(seg.text)
+            for m in matches:
                 if m.end() > m.start():
                     f = _judge(reg, rule, cp, seg, m.start(), m.end(), case)
                     if f is not None:

@@ -45,6 +45,7 @@ _INTERVAL_EN = re.compile(r"\bevery (?:(?P<n>[0-9]{1,3}|few|couple of) )?(?P<u>m
 _PER_DAY = re.compile(r"(?:每天|每日|一天)[^。！？!?\n]{0,6}?(?P<n>[0-9]{1,3}|[两三四五六七八九十]{1,3})\s*(?:个|通|次)(?:电话)?|\b(?P<en>[0-9]{1,2}|four|five|six|seven|eight|nine|ten) times (?:a|per|each) day\b", re.IGNORECASE)
 _EN_NUMBERS = {"four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3, "couple of": 2}
 _ILLEGAL_PURPOSE = re.compile(r"gambl|赌|毒|drug|illegal|非法", re.IGNORECASE)
+_CITATION_HINT = re.compile(r"条|《|\b(?:art|article|articles|law|code)\b", re.IGNORECASE)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -89,18 +90,20 @@ def _period_factor(text: str, start: int, end: int, seg: Segments) -> int:
 def find_rates(seg: Segments) -> list[RateMention]:
     """Every interest rate stated in the text, normalised to percent a year."""
     text, found = seg.text, []
-    for m in _PERCENT.finditer(text):
+    # cheap substring tests first: most texts state no rate at all
+    has_percent = "%" in text or "％" in text or "百分之" in text or "percent" in text.lower()
+    for m in _PERCENT.finditer(text) if has_percent else ():
         value = _number(m.group("num") or m.group("cn") or "")
         lo = max(seg.clause_start(m.start()), m.start() - 30)
         if value is None or not _RATE_WORD.search(text, lo, min(len(text), m.end() + 20)):
             continue
         found.append(RateMention(m.start(), m.end(), value * _period_factor(text, m.start(), m.end(), seg)))
-    for m in _PER_MILLE.finditer(text):
+    for m in _PER_MILLE.finditer(text) if "分之" in text else ():
         value = _number(m.group("num"))
         if value is not None:
             pct = value / (10 if m.group("frac") == "千分之" else 100)
             found.append(RateMention(m.start(), m.end(), pct * _period_factor(text, m.start(), m.end(), seg)))
-    for m in _FEN_LI.finditer(text):
+    for m in _FEN_LI.finditer(text) if ("分" in text or "厘" in text) else ():
         pre, post = m.group("pre") or "", m.group("post") or ""
         if not (pre and pre != "按") and not post:
             continue  # 3分 alone is a score or a minute; 月息3分 / 3分利 is a rate
@@ -187,7 +190,9 @@ def _citation_findings(reg: RuleRegistry, seg: Segments) -> list[Finding]:
     except ImportError:
         return []
     rule = reg.rules[ViolationCode.CITATION_INVALID]
-    out = []
+    out: list[Finding] = []
+    if not _CITATION_HINT.search(seg.text):  # no article, no law title: nothing to verify
+        return out
     bad = {CitationStatus.repealed, CitationStatus.renumbered, CitationStatus.nonexistent}
     for c in verify_citations(seg.text):
         if c.status not in bad:
@@ -236,8 +241,10 @@ def _contact_findings(reg: RuleRegistry, seg: Segments) -> list[Finding]:
             cue_present(reg, c, seg, s, e) for c in rule.context.cancel
         )
 
-    times = [(m, "zh") for m in _ZH_HOUR.finditer(text)] + [(m, "24") for m in _H24.finditer(text)]
-    times += [(m, "en") for m in _EN_HOUR.finditer(text)]
+    lowered = text.lower()
+    times = [(m, "zh") for m in _ZH_HOUR.finditer(text)] if ("点" in text or "时" in text) else []
+    times += [(m, "24") for m in _H24.finditer(text)] if (":" in text or "：" in text) else []
+    times += [(m, "en") for m in _EN_HOUR.finditer(text)] if ("m" in lowered) else []
     for m, kind in times:
         hour = _hour(m, kind)
         if hour is None or start_h <= hour <= end_h or not confirmed(m.start(), m.end()):
@@ -250,7 +257,9 @@ def _contact_findings(reg: RuleRegistry, seg: Segments) -> list[Finding]:
     params = rule.contact
     if params is None:
         return out
-    for rx in (_INTERVAL_ZH, _INTERVAL_EN):
+    for rx, needed in ((_INTERVAL_ZH, "每"), (_INTERVAL_EN, "every")):
+        if needed not in lowered and not (needed == "every" and "hourly" in lowered):
+            continue
         for m in rx.finditer(text):
             raw = (m.groupdict().get("n") or "1").lower()
             n = Decimal(_EN_NUMBERS[raw]) if raw in _EN_NUMBERS else (Decimal(9) if raw == "几" else _number(raw))
@@ -261,7 +270,7 @@ def _contact_findings(reg: RuleRegistry, seg: Segments) -> list[Finding]:
             if hours < params.min_interval_hours and confirmed(m.start(), m.end()):
                 detail = f"联系间隔约{hours.quantize(Decimal('0.01'))}小时，过于频繁"
                 out.append(Finding(rule.code, m.start(), m.end(), 1.0, "contact_time:interval", rule.severity, detail))
-    for m in _PER_DAY.finditer(text):
+    for m in _PER_DAY.finditer(text) if ("天" in text or "日" in text or "day" in lowered) else ():
         raw = (m.group("n") or m.group("en") or "").lower()
         n = Decimal(_EN_NUMBERS[raw]) if raw in _EN_NUMBERS else _number(raw)
         if n is not None and n > params.max_per_day and confirmed(m.start(), m.end()):

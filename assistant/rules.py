@@ -144,6 +144,9 @@ class CompiledPattern(BaseModel):
     regex: re.Pattern[str]
     # which script the pattern needs: a text without it cannot match, so the pattern is skipped
     script: Literal["zh", "en"]
+    # the same pattern without case-folding, for lower-cased text: about twice as fast as IGNORECASE;
+    # None when the source holds upper-case letters of its own
+    lower: re.Pattern[str] | None = None
 
 
 class RuleRegistry(BaseModel):
@@ -170,6 +173,12 @@ def _script(regex: str) -> Literal["zh", "en"]:
     return "zh" if _HAN.search(regex) else "en"
 
 
+def _lower_variant(regex: str) -> re.Pattern[str] | None:
+    if re.search(r"[A-Z]", re.sub(r"\\[A-Za-z]", "", regex)) or not re.search(r"[a-z]", regex):
+        return None
+    return re.compile(regex)
+
+
 def _compile(regex: str, where: str) -> re.Pattern[str]:
     # case-folding is only needed where Latin letters occur; without it sre keeps its fast prefix scan
     flags = re.IGNORECASE if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]", "", regex)) else 0
@@ -193,6 +202,8 @@ def _lexicon_alternation(path: Path, boundaries: bool, where: str) -> str:
         raise RuleError(f"{where}: lexicon file {path} not found")
     words = {w.strip() for w in path.read_text(encoding="utf-8").splitlines()}
     words = {w for w in words if w and not w.startswith("#")}
+    if boundaries:  # English lexicons are matched against the lower-cased text (see CompiledPattern.lower)
+        words = {w.lower() for w in words}
     if not words:
         raise RuleError(f"{where}: lexicon {path.name} is empty")
     alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
@@ -241,12 +252,16 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
                 return lex[m.group(1)]
 
             source = _GAP_REF.sub(lambda m: f"{GAP_CLASS}{{0,{m.group(1)}}}", _LEX_REF.sub(expand, spec.regex))
-            compiled.append(CompiledPattern(spec=spec, regex=_compile(source, f"{path.name}:{spec.name}"), script=_script(source)))
+            compiled.append(
+                CompiledPattern(spec=spec, regex=_compile(source, f"{path.name}:{spec.name}"), script=_script(source),
+                                lower=_lower_variant(source))  # fmt: skip
+            )
         for spec in rule.lexicons:  # a weighted lexicon is a pattern of its own
             if spec.weight > 0:
                 pspec = PatternSpec(name=f"lexicon_{spec.name}", regex=lex[spec.name], weight=spec.weight)
                 compiled.append(
-                    CompiledPattern(spec=pspec, regex=re.compile(lex[spec.name], re.IGNORECASE), script=_script(lex[spec.name]))
+                    CompiledPattern(spec=pspec, regex=re.compile(lex[spec.name], re.IGNORECASE), script=_script(lex[spec.name]),
+                                    lower=_lower_variant(lex[spec.name]))  # fmt: skip
                 )
         if not compiled and not rule.structural:
             raise RuleError(f"{path.name}: a rule needs patterns, a weighted lexicon or a structural check")
