@@ -98,6 +98,8 @@ class Thresholds(_Strict):
     able_max_willingness: float
     unable_ability: float = Field(lt=0)
     hardship_min_willingness: float
+    cooperative_willingness: float = Field(gt=0)
+    cooperative_unable_ability: float = Field(lt=0)
     credible_willingness: float = Field(gt=0)
 
 
@@ -296,6 +298,19 @@ def _person_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return refs, en_person, _compile(r"[a-z']+", "words")
 
 
+_THIRD_PARTY = re.compile(r"(?:他|她)(?:的)?(?:老公|丈夫|老婆|妻子|前夫|前妻|儿子|女儿|爸|妈|父亲|母亲|弟弟|哥哥|朋友|合伙人)")
+
+
+def _someone_else_acted(text: str, start: int) -> bool:
+    """她老公赌博欠债跑了: the debtor's relative did it; the debtor's own conduct is not shown."""
+    lo = _boundary_before(text, start, _CLAUSE_END)
+    seg = text[lo:start]
+    m = None
+    for m in _THIRD_PARTY.finditer(seg):
+        pass
+    return m is not None and not re.search(r"他|她", seg[m.end() :])
+
+
 def _creditor_is_subject(text: str, start: int, end: int, english: bool) -> bool:
     """我去年失业了 / I lost my job too: the creditor's own circumstances say nothing about the debtor.
 
@@ -380,6 +395,7 @@ def _find_hits(text: str, c: _Compiled, english: bool) -> list[_Hit]:
             _not_a_fact(text, h.start, c, "suspicion")
             or (h.rule.discount_when_reported and _not_a_fact(text, h.start, c, "irrealis"))
             or (h.rule.subject_check and _creditor_is_subject(text, h.start, h.end, english))
+            or (h.rule.axis is Axis.willingness and h.weight < 0 and not english and _someone_else_acted(text, h.start))
         ):
             h.negated, h.weight = True, 0.0
             continue
@@ -519,7 +535,8 @@ def _decide(ability: float, willingness: float, hits: list[_Hit], c: _Compiled) 
         return Category.bad_faith, margin, decisive
     if ability >= t.able_ability and willingness <= t.able_max_willingness and unwilling:
         return Category.bad_faith, (ability - t.able_ability) + (t.able_max_willingness - willingness) + 0.5, False
-    if ability <= t.unable_ability and willingness > t.hardship_min_willingness:
+    cooperative = willingness >= t.cooperative_willingness and ability <= t.cooperative_unable_ability
+    if (ability <= t.unable_ability and willingness > t.hardship_min_willingness) or cooperative:
         return Category.hardship, (t.unable_ability - ability) + 0.5 * min(willingness - t.hardship_min_willingness, 3.0), False
     return Category.unclear, 0.0, False
 

@@ -165,6 +165,18 @@ def test_the_debtor_named_as_object_or_possessive_still_counts(text: str, code: 
     assert signal(assess(text), code) is not None
 
 
+def test_a_relatives_misconduct_is_not_the_debtors() -> None:
+    a = assess("她老公赌博欠了一屁股债后跑了，留下她和两个孩子。她没有工作，但她说这钱她认。")
+    assert signal(a, "fraud_or_bad_record") is None
+    assert a.category is not Category.bad_faith
+
+
+def test_a_paying_communicating_debtor_needs_less_proof_of_hardship() -> None:
+    # ability only mildly negative, but he pays every month and keeps in touch
+    a = assess("他现在在便利店兼职，每个月都主动转我三百，已经坚持一年了，每次都回消息。")
+    assert a.category is Category.hardship
+
+
 # --------------------------------------------------------------------------- the brief's anchor cases
 
 
