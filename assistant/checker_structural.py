@@ -32,7 +32,7 @@ _WEEK = re.compile(r"每周|每星期|每礼拜|一周|\bper week\b|\ba week\b|\
 _MONTH = re.compile(r"月利率|月息|月利|每月|按月|一个月|\bper month\b|\ba month\b|\bmonthly\b|\beach month\b", re.IGNORECASE)
 _YEAR = re.compile(r"年利率|年息|年化|年利|每年|按年|\bper (?:annum|year)\b|\ba year\b|\bannual(?:ly|ized)?\b|\bp\.a\.|\bAPR\b", re.IGNORECASE)
 _RATE_WORD = re.compile(r"利率|利息|息|年化|罚息|违约金|滞纳金|费|\binterest\b|\brate\b|\bAPR\b|\bpenalt|\bfee\b|\bcharge", re.IGNORECASE)
-_DEMAND = re.compile(r"应还|还需|需还|共计|合计|总计|一共|总共|本利|本金加利息|本息|连本带利|尚欠|欠款|应付|支付|归还|偿还|还款|还清|结清|转入|\btotal\b|\bowe\b|\bbalance\b|\bpay\b|\brepay\b", re.IGNORECASE)
+_DEMAND = re.compile(r"应还|还需|需还|要还|得还|必须还|还我|共计|合计|总计|一共|总共|本利|本金加利息|本息|连本带利|尚欠|欠款|应付|支付|归还|偿还|还款|还清|结清|转入|\btotal\b|\bowe\b|\bbalance\b|\bpay\b|\brepay\b", re.IGNORECASE)
 _ZH_HOUR = re.compile(
     r"(?P<period>今天晚上|明天晚上|每天晚上|今晚|明晚|每晚|晚上|夜里|夜间|半夜|深夜|凌晨|清晨|每天早上|明天早上|早上|早晨|明早|上午|中午|下午|傍晚)?"
     r"\s*(?P<h>[0-9０-９]{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:点|时)(?P<m>半|[0-9０-９]{1,2}(?=分)|[一二三四五]十[一二三四五六七八九]?(?=分))?"
@@ -217,6 +217,8 @@ def _hour(m: re.Match[str], kind: str) -> Decimal | None:
         period = m.group("period") or ""
         if any(w in period for w in ("晚", "夜", "下午", "傍晚")) and h < 12:
             h += 12
+        elif any(w in period for w in ("晚", "夜")) and h == 12:
+            h = Decimal(0)  # 晚上十二点 is midnight
         elif period == "中午" and h < 3:
             h += 12
         elif not period and h < 13:
