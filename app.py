@@ -388,7 +388,8 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             store.save_check(case_id, text, report)
             marks = highlight_spans(text, [(v.span[0], v.span[1], v.matched, v.code.value) for v in report.violations])
             return {check_marks: marks, check_report: render_report(report),
-                    status: "审查结果已记入案件 / check saved" if case_id else "审查结果已保存 / check saved"}
+                    status: f"审查结果已保存，记入案件 #{case_id} / check saved to case #{case_id}" if case_id
+                    else "审查结果已保存 / check saved"}
 
         send.click(on_send, [message, case], [*view, message], api_name="send")
         message.submit(on_send, [message, case], [*view, message], api_visibility="private")

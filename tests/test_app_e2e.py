@@ -70,7 +70,14 @@ def stop_app(process: subprocess.Popen) -> None:
 
 def view(result: tuple) -> dict:
     """Name the outputs of a case-view endpoint (send has the message box as an extra last output)."""
-    return dict(zip([*VIEW_OUTPUT_NAMES, "message"], result))
+    return dict(zip([*VIEW_OUTPUT_NAMES, "message"], map(_value, result)))
+
+
+def _value(output):
+    """A property update (gr.update) arrives as a dict: its value is what the user sees."""
+    if isinstance(output, dict) and output.get("__type__") == "update":
+        return output.get("value")
+    return output
 
 
 def chat_texts(chat: list[dict]) -> list[tuple[str, str]]:
@@ -158,10 +165,11 @@ def test_edited_facts_are_re_run_as_a_new_version(client, sent):
 
 def test_export_gives_the_full_record_as_json(client, sent):
     path, status = client.predict(sent["case"], api_name="/export")
-    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    record = json.loads(Path(_value(path)).read_text(encoding="utf-8"))
     assert record["case_id"] == sent["case"] and record["narrative"] == CASE
     assert record["advice_history"] and record["drafts"]
     assert record["drafts"][0]["draft"]["report"]["legal"] in (True, False)
+    assert any("打断你的腿" in check["text"] and not check["report"]["legal"] for check in record["checks"])
 
 
 def test_empty_input_gets_a_friendly_message_not_a_traceback(client):
@@ -179,7 +187,8 @@ def test_after_a_restart_the_case_reopens_with_the_same_turns_and_drafts(client,
     case_id = sent["case"]
     added = view(client.predict(ADDED_FACT, case_id, api_name="/send"))
     before_chat = chat_texts(added["chat"])
-    assert [role for role, _ in before_chat] == ["user", "assistant", "user", "assistant"]
+    assert before_chat[0] == ("user", CASE)
+    assert before_chat[-2] == ("user", ADDED_FACT) and before_chat[-1][0] == "assistant"
 
     # kill the server (no clean shutdown, as in a crash) and start a new one on the same data directory
     server.process.kill()
