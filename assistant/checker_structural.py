@@ -178,6 +178,10 @@ def _allowed_total(case: Case, pos: InterestPosition | None, days_per_year: int)
     if case.loan_date is None:
         return None
     rate = pos.protected_percent if pos is not None and pos.protected_percent is not None else None
+    if rate is None and pos is not None and case.rate is None:
+        # no agreed interest: none for the term (民法典第六百八十条), at most overdue interest at the
+        # one-year LPR (民间借贷规定第二十八条); counting it from the loan date is the generous bound
+        rate = pos.lpr_one_year
     if rate is None:
         return None
     days = max((case.today - case.loan_date.value).days, 0)
