@@ -19,10 +19,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from .corpus import IndexUnit, build_units
-from .errors import IndexNotReadyError
+from .errors import IndexNotReadyError, KnowledgeError
 from .models import Citation
 from .settings import KNOWLEDGE_DIR, Settings, get_settings
 
@@ -53,6 +57,44 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+class _GlossaryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    en: list[str] = Field(min_length=1)
+    zh: list[str] = Field(min_length=1)
+
+
+class _Glossary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[_GlossaryEntry]
+
+
+@lru_cache(maxsize=4)
+def _glossary(knowledge_dir: Path) -> list[tuple[re.Pattern, list[str]]]:
+    path = knowledge_dir / "glossary_en.yaml"
+    if not path.exists():
+        return []
+    try:
+        g = _Glossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    phrases = [(en, e.zh) for e in g.terms for en in e.en]
+    phrases.sort(key=lambda p: -len(p[0]))  # longest phrase first
+    return [(re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.IGNORECASE), zh) for en, zh in phrases]
+
+
+def expand_query(query: str, knowledge_dir: Path = KNOWLEDGE_DIR) -> str:
+    """Append Chinese legal terms for the English phrases in a query (the index speaks Chinese)."""
+    if not re.search(r"[A-Za-z]{3,}", query):
+        return query
+    covered = query
+    extra: list[str] = []
+    for pattern, zh in _glossary(knowledge_dir):
+        if pattern.search(covered):
+            covered = pattern.sub(" ", covered)  # a word inside a longer matched phrase fires once
+            extra += [t for t in zh if t not in extra]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
 def _bm25_document(u: IndexUnit) -> str:
     # gloss and questions are the colloquial bridge: count them twice against the legal text
     return " ".join([u.law.removeprefix("中华人民共和国"), *u.topics, u.gloss, u.gloss, *u.questions, *u.questions, u.text])
@@ -71,6 +113,7 @@ class Retriever:
 
         jieba.setLogLevel(logging.WARNING)
         self.settings = settings or get_settings()
+        self.knowledge_dir = knowledge_dir
         self.units = build_units(self.settings, knowledge_dir)
         self._by_id = {u.id: u for u in self.units}
         self._by_key = {(u.law, u.article): u for u in self.units}
@@ -125,8 +168,9 @@ class Retriever:
         query = query.strip()
         if not query:
             return []
+        expanded = expand_query(query, self.knowledge_dir)
         fused: dict[str, float] = {}
-        for ranking in (self.bm25_ranking(query), self.dense_ranking(query)):
+        for ranking in (self.bm25_ranking(expanded), self.dense_ranking(expanded)):
             for rank, unit_id in enumerate(ranking):
                 fused[unit_id] = fused.get(unit_id, 0.0) + 1.0 / (RRF_K + rank + 1)
 
