@@ -116,6 +116,38 @@ def find_rates(seg: Segments) -> list[RateMention]:
     return found
 
 
+_PERIODIC_INTEREST = re.compile(
+    r"(?P<per>每天|每日|一天|每周|每星期|每礼拜|一周|每月|一个月|每个月)(?:的)?(?:利息|息|利钱)(?:是|为|要)?\s*"
+)
+_PRINCIPAL_IN_TEXT = re.compile(r"(?:借款|借了?|本金|欠款)(?:是|为)?\s*")
+_PER_FACTOR = {"天": 365, "日": 365, "周": 52, "星期": 52, "礼拜": 52, "月": 12}
+
+
+def periodic_interest_rates(text: str, principal: Decimal | None) -> list[RateMention]:
+    """每周利息一千 on a loan of 一万: an interest AMOUNT per period, turned into a yearly percent."""
+    if "利" not in text and "息" not in text:
+        return []
+    from .numerals import find_amounts
+
+    amounts = find_amounts(text)
+    if principal is None:  # the first amount after 借款/本金 in the text
+        for m in _PRINCIPAL_IN_TEXT.finditer(text):
+            nxt = next((a for a in amounts if a.start == m.end()), None)
+            if nxt is not None:
+                principal = nxt.value
+                break
+    if not principal:
+        return []
+    out = []
+    for m in _PERIODIC_INTEREST.finditer(text):
+        amount = next((a for a in amounts if a.start == m.end()), None)
+        if amount is None:
+            continue
+        factor = next(f for k, f in _PER_FACTOR.items() if k in m.group("per"))
+        out.append(RateMention(amount.start, amount.end, amount.value / principal * 100 * factor))
+    return out
+
+
 def _position(case: Case | None) -> InterestPosition | None:
     if case is None:
         return None
@@ -139,7 +171,7 @@ def _amount_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> lis
     if pos is not None:
         cap = pos.cap_percent if pos.cap_applies else None
     out: list[Finding] = []
-    rates = find_rates(seg)
+    rates = find_rates(seg) + periodic_interest_rates(seg.text, case.outstanding if case is not None else None)
     cancel = list(rule.context.cancel) + ["law_disclaimer"]
     for r in rates:
         if cap is None or r.annual <= cap + params.rate_tolerance_percent:
