@@ -76,7 +76,7 @@ def reply_summary(advice: Advice) -> str:
     if not p.protected:
         lines.append(f"⚠️ {'Not protected by law' if en else '该债务不受法律保护'}: {p.unprotected_reason}")
     if a.missing:
-        lines.append(f"**{'Please tell me' if en else '还需了解'}**: " + "；".join(m.question for m in a.missing[:3]))
+        lines.append(f"**{'Please tell me' if en else '还需了解'}**: " + " ".join(m.question for m in a.missing[:3]))
     if advice.drafts:
         d = advice.drafts[0]
         verdict = ("✅ passed the legality check" if en else "✅ 已通过合法性审查") if d.report.legal else (
