@@ -14,11 +14,12 @@ DRAFT_PREVIEW_CHARS = 600
 
 
 def _zh(label: str) -> str:
-    return label.split(" / ")[0]
+    """The Chinese half of a shared bilingual label such as '困难型（确实无力偿还）/ hardship'."""
+    return label.rpartition("/")[0].strip() or label
 
 
 def _en(label: str) -> str:
-    return label.split(" / ")[-1]
+    return label.rpartition("/")[2].strip()
 
 
 def highlight_spans(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[str, str | None]]:
@@ -71,8 +72,8 @@ def reply_summary(advice: Advice) -> str:
             lines.append(f"⚠️ {'Limitation period expired on' if en else '诉讼时效已于'} {lim.deadline.isoformat()}"
                          + ("" if en else " 届满"))
         else:
-            lines.append(f"**{'Limitation deadline' if en else '诉讼时效截止'}**: {lim.deadline.isoformat()}"
-                         f"（{'days left' if en else '剩余'} {lim.days_left} {'' if en else '天'}）")
+            lines.append(f"**Limitation deadline**: {lim.deadline.isoformat()} ({lim.days_left} days left)" if en
+                         else f"**诉讼时效截止**：{lim.deadline.isoformat()}（剩余 {lim.days_left} 天）")
     if not p.protected:
         lines.append(f"⚠️ {'Not protected by law' if en else '该债务不受法律保护'}: {p.unprotected_reason}")
     if a.missing:

@@ -120,3 +120,13 @@ def test_highlighted_spans_cover_the_text_once_and_refind_slipped_offsets():
     assert "".join(s for s, _ in segments) == text
     assert ("生意亏了", "business_loss") in segments and ("电话也不太接", "avoids_calls") in segments
     assert all(label != "overlap" for _, label in segments)
+
+
+@pytest.mark.parametrize("label, zh, en", [
+    ("待查明（事实不足）/ unclear", "待查明（事实不足）", "unclear"),
+    ("律师函 / lawyer's letter", "律师函", "lawyer's letter"),
+])
+def test_bilingual_labels_split_into_their_languages(label, zh, en):
+    from assistant.ui_views import _en, _zh
+
+    assert (_zh(label), _en(label)) == (zh, en)
