@@ -130,3 +130,32 @@ def test_bilingual_labels_split_into_their_languages(label, zh, en):
     from assistant.ui_views import _en, _zh
 
     assert (_zh(label), _en(label)) == (zh, en)
+
+
+def test_the_reply_gives_category_stage_next_step_deadline_and_the_first_draft():
+    from test_store import make_advice
+
+    from assistant.ui_views import reply_summary
+
+    reply = reply_summary(make_advice())
+    for expected in ("恶意型", "书面催告", "下一步", "2028-12-01（剩余 734 天）", "首份文书: 催款函", "> 张三"):
+        assert expected in reply
+
+
+def test_the_position_headline_shows_the_deadline_and_eligibility():
+    from test_store import make_advice
+
+    from assistant.ui_views import position_markdown
+
+    text = position_markdown(make_advice())
+    assert "| 诉讼时效截止 limitation deadline | 2028-12-01（剩余 734 天 / days left） |" in text
+    assert "| 支付令 payment order | ✅ 可以 eligible |" in text
+    assert "| 小额诉讼 small claims | ❔ 待确认 to confirm |" in text
+
+
+def test_the_timeline_is_dated_relative_to_the_case_day():
+    from test_store import make_advice
+
+    from assistant.ui_views import timeline_rows
+
+    assert timeline_rows(make_advice())[0][:3] == ["2026-11-28", "今天 today", "书面催告"]

@@ -1,0 +1,189 @@
+"""Retrieval: colloquial questions find the right article; results quote official titles; the dense
+index is rebuilt exactly when its inputs change."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from assistant.corpus import build_units, corpus_hash, load_glosses, load_selection
+from assistant.errors import KnowledgeError
+from assistant.index import build_index, index_status
+from assistant.retrieval import expand_query, tokenize
+from assistant.settings import KNOWLEDGE_DIR, get_settings
+
+CIVIL_CODE = "中华人民共和国民法典"
+CPL = "中华人民共和国民事诉讼法"
+CRIMINAL_LAW = "中华人民共和国刑法"
+PRIVATE_LENDING = "最高人民法院关于审理民间借贷案件适用法律若干问题的规定"
+ARTICLE_FORM = re.compile(r"^第[零一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$")
+
+
+@pytest.fixture(scope="session")
+def retriever():
+    """The process-wide retriever over the real data_dir: the index is built once and then reused."""
+    from assistant.retrieval import get_retriever
+
+    return get_retriever()
+
+
+# --------------------------------------------------------------------------- the knowledge files
+
+
+def test_every_selected_article_exists_and_has_a_gloss():
+    units = build_units(get_settings().model_copy(update={"index_scope": "curated"}))
+    statute_units = [u for u in units if u.source == "statute_db"]
+    assert len(statute_units) >= 120
+    assert all(u.gloss and len(u.questions) >= 1 for u in statute_units)
+
+
+def test_selection_covers_the_core_collection_articles():
+    labels = {(g.law, a) for g in load_selection().groups for a in g.article_labels()}
+    for key in [
+        (CIVIL_CODE, "第六百七十五条"),
+        (CIVIL_CODE, "第一百九十五条"),
+        (CPL, "第二百二十五条"),
+        (CRIMINAL_LAW, "第二百九十三条之一"),
+        ("中华人民共和国治安管理处罚法", "第五十条"),
+    ]:
+        assert key in labels
+
+
+def test_a_gloss_on_a_nonexistent_article_fails_loudly(tmp_path):
+    shutil.copytree(KNOWLEDGE_DIR / "glosses", tmp_path / "glosses")
+    (tmp_path / "glosses" / "bad.yaml").write_text(
+        "law: 中华人民共和国民法典\narticles:\n  - article: 第二千条\n    gloss: 不存在的条文\n    questions: [问]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match="第二千条"):
+        load_glosses(tmp_path)
+
+
+# --------------------------------------------------------------------------- search quality
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "law", "article"),
+    [
+        ("他借钱不还还拉黑我，我去哪个法院告他", CPL, "第二十二条"),
+        ("借条没写还款日期能起诉吗", CIVIL_CODE, "第六百七十五条"),
+        ("利息最多能要多少", PRIVATE_LENDING, "第二十五条"),
+        ("借款人死了，他的债谁来还", CIVIL_CODE, "第一千一百六十一条"),
+        ("不想打官司，能不能让法院直接发个催款的命令", CPL, "第二百二十五条"),
+        ("我想把欠钱的人关在屋里直到他还钱", CRIMINAL_LAW, "第二百三十八条"),
+        ("老婆借的钱，老公需要一起还吗", CIVIL_CODE, "第一千零六十四条"),
+    ],
+)
+def test_colloquial_chinese_questions_find_the_article_in_the_top_3(retriever, query, law, article):
+    top3 = [(c.law, c.article) for c in retriever.search(query, k=3)]
+    assert (law, article) in top3, top3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "law", "article"),
+    [
+        ("Can I sue the guarantor directly when the borrower does not pay?", CIVIL_CODE, "第六百八十八条"),
+        ("How long is the limitation period for an unpaid loan?", CIVIL_CODE, "第一百八十八条"),
+        ("Is it a crime to threaten a borrower to collect a loan-shark debt?", CRIMINAL_LAW, "第二百九十三条之一"),
+    ],
+)
+def test_english_questions_find_the_article_in_the_top_3(retriever, query, law, article):
+    top3 = [(c.law, c.article) for c in retriever.search(query, k=3)]
+    assert (law, article) in top3, top3
+
+
+@pytest.mark.slow
+def test_results_carry_official_titles_chinese_numerals_text_and_scores(retriever):
+    hits = retriever.search("欠钱不还能不能要逾期利息", k=5)
+    assert len(hits) == 5
+    for c in hits:
+        assert c.law.startswith(("中华人民共和国", "最高人民法院", "诉讼费用", "商业银行", "互联网金融")), c.law
+        assert c.text and c.gloss
+        assert c.score > 0
+        if c.article:
+            assert ARTICLE_FORM.match(c.article), c.article
+    assert [c.score for c in hits] == sorted((c.score for c in hits), reverse=True)
+
+
+@pytest.mark.slow
+def test_results_are_unique_per_law_and_article(retriever):
+    hits = retriever.search("担保人 保证期间 连带责任", k=10)
+    keys = [(c.law, c.article) for c in hits]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "law", "article"),
+    [
+        ("民法典第六百七十六条怎么理解", CIVIL_CODE, "第六百七十六条"),
+        ("《刑法》第293条之一", CRIMINAL_LAW, "第二百九十三条之一"),
+    ],
+)
+def test_an_explicitly_cited_article_comes_first(retriever, query, law, article):
+    first = retriever.search(query, k=3)[0]
+    assert (first.law, first.article) == (law, article)
+
+
+def test_english_query_expansion_adds_chinese_legal_terms():
+    expanded = expand_query("Can I freeze the debtor's bank account?")
+    assert "冻结" in expanded and "财产保全" in expanded
+    assert expand_query("借钱不还") == "借钱不还"
+
+
+def test_tokenizer_keeps_words_and_bigrams_but_drops_stop_words():
+    tokens = tokenize("他借钱不还怎么办")
+    assert "借钱" in tokens and "不还" in tokens
+    assert "他" not in tokens and "怎么" not in tokens
+
+
+# --------------------------------------------------------------------------- rebuilds
+
+
+@pytest.fixture()
+def tiny_index(tmp_path):
+    """A temp data_dir sharing the converted model, and a three-unit corpus (fast to embed)."""
+    shared_models = get_settings().data_dir / "models"
+    shared_models.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "models").symlink_to(shared_models, target_is_directory=True)
+    settings = get_settings().model_copy(update={"data_dir": tmp_path, "chroma_mode": "embedded"})
+    units = build_units(settings)[:3]
+    return settings, units
+
+
+@pytest.mark.slow
+def test_index_is_built_once_and_skipped_when_inputs_are_unchanged(tiny_index):
+    settings, units = tiny_index
+    first = build_index(settings, units=units)
+    assert first.built and first.fresh
+    second = build_index(settings, units=units)
+    assert not second.built and second.fresh
+    assert second.stored_hash == corpus_hash(units, settings.embedding_model)
+
+
+@pytest.mark.slow
+def test_index_is_rebuilt_when_a_gloss_changes(tiny_index):
+    settings, units = tiny_index
+    build_index(settings, units=units)
+    changed = [units[0].model_copy(update={"gloss": units[0].gloss + "（修订）"}), *units[1:]]
+    assert not index_status(settings, units=changed).fresh
+    rebuilt = build_index(settings, units=changed)
+    assert rebuilt.built and rebuilt.fresh
+
+
+def test_editing_a_gloss_file_changes_the_corpus_hash(tmp_path):
+    shutil.copy(KNOWLEDGE_DIR / "selection.yaml", tmp_path / "selection.yaml")
+    shutil.copytree(KNOWLEDGE_DIR / "glosses", tmp_path / "glosses")
+    before = corpus_hash(build_units(knowledge_dir=tmp_path), "m")
+    path = tmp_path / "glosses" / "civil_code.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("借款合同就是", "借款合同是指", 1), encoding="utf-8")
+    assert corpus_hash(build_units(knowledge_dir=tmp_path), "m") != before
+
+
+def test_corpus_hash_depends_on_the_embedding_model():
+    units = build_units()[:2]
+    assert corpus_hash(units, "model-a") != corpus_hash(units, "model-b")
