@@ -40,6 +40,9 @@ class Segments:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        low = text.lower()
+        # lower() can change the length of some letters (İ); offsets must stay valid, so keep it only if not
+        self.lowered: str | None = low if len(low) == len(text) else None
         self._sent = [m.end() for m in _SENTENCE_END.finditer(text)]
         self._clause = [m.end() for m in _CLAUSE_END.finditer(text)]
 
@@ -94,6 +97,8 @@ class Finding:
 def cue_present(reg: RuleRegistry, name: str, seg: Segments, start: int, end: int) -> bool:
     cue, rx = reg.cues[name]
     text = seg.text
+    if seg.lowered is not None and name in reg.cues_lower:
+        rx, text = reg.cues_lower[name], seg.lowered
     if cue.scope == "quoted":
         return seg.quoted(start, end)
     if cue.scope == "before":
@@ -141,12 +146,13 @@ _VALIDATORS: dict[str, Callable[[Segments, int, int, Case | None], bool]] = {
 def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, start: int, end: int,
            case: Case | None) -> Finding | None:  # fmt: skip
     spec = cp.spec
+    # the cheapest test that usually fails goes first
+    if spec.requires and not any(cue_present(reg, name, seg, start, end) for name in spec.requires):
+        return None
     cancel = spec.cancel if spec.cancel is not None else rule.context.cancel
     if any(cue_present(reg, name, seg, start, end) for name in cancel):
         return None
     if spec.negation_inside and "negation" in reg.cues and reg.cues["negation"][1].search(seg.text, start, end):
-        return None
-    if spec.requires and not any(cue_present(reg, name, seg, start, end) for name in spec.requires):
         return None
     if spec.validator and not _VALIDATORS[spec.validator](seg, start, end, case):
         return None
@@ -166,8 +172,8 @@ def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, st
 def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> list[Finding]:
     found: list[Finding] = []
     scripts = {s for s, rx in (("zh", _CJK), ("en", _LATIN)) if rx.search(seg.text)}
-    lowered = seg.text.lower() if "en" in scripts else ""
-    same_length = len(lowered) == len(seg.text)  # lower() may change lengths (İ); then fold case in the regex
+    lowered = seg.lowered or ""
+    same_length = seg.lowered is not None  # lower() may change lengths (İ); then fold case in the regex
     for code, compiled in reg.patterns.items():
         rule = reg.rules[code]
         for cp in compiled:

@@ -154,6 +154,7 @@ class RuleRegistry(BaseModel):
     rules: dict[ViolationCode, Rule]
     patterns: dict[ViolationCode, list[CompiledPattern]]
     cues: dict[str, tuple[Cue, re.Pattern[str]]]
+    cues_lower: dict[str, re.Pattern[str]] = {}  # case-fold-free variants, for lower-cased text
 
     def rule(self, code: ViolationCode | str) -> Rule:
         return self.rules[ViolationCode(code)]
@@ -269,7 +270,8 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
         patterns[rule.code] = compiled
     if not rules:
         raise RuleError(f"no rule files in {directory}")
-    return RuleRegistry(rules=rules, patterns=patterns, cues=cues)
+    lowered = {name: rx for name, (c, _) in cues.items() if c.regex and (rx := _lower_variant(c.regex)) is not None}
+    return RuleRegistry(rules=rules, patterns=patterns, cues=cues, cues_lower=lowered)
 
 
 @lru_cache(maxsize=4)

@@ -189,3 +189,49 @@ def test_check_is_deterministic() -> None:
 def test_english_explanation_for_english_text() -> None:
     report = check("We have told your boss about the debt.")
     assert report.violations and report.violations[0].explanation.startswith("The text")
+
+
+# --------------------------------------------------------------------------- context mechanisms
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("你再不还，我们就会让你好好尝尝后果。", True),  # ultimatum with an unnamed step: backstop
+        ("你再不还，我们就会向法院起诉。", False),  # the same ultimatum with a lawful step
+        ("如果这个月还不上，我们会再给您发一次提醒。", False),  # an ordinary collection step
+    ],
+)
+def test_ultimatum_backstop(text: str, flagged: bool) -> None:
+    assert (not check(text).legal) is flagged
+
+
+def test_backstop_gives_way_to_a_specific_rule_in_the_same_sentence() -> None:
+    report = check("你再不还，我就把你的身份证照片发到网上。")
+    assert report.codes() == {"PRIVACY"}
+
+
+def test_negation_inside_a_verb_final_pattern_cancels_it() -> None:
+    assert check("你父母那边我不会去找，这是我们之间的事。").legal
+    assert "THIRD_PARTY_DISCLOSURE" in check("你父母那边我会去找。").codes()
+
+
+def test_condemning_a_practice_is_not_using_it() -> None:
+    assert check("以前那种爆通讯录的催收方式是违法的，我们公司从来不做。").legal
+
+
+def test_midnight_is_outside_the_contact_window() -> None:
+    assert "CONTACT_TIME" in check("晚上十二点以后我会继续给你发信息。").codes()
+
+
+def test_periodic_interest_amount_is_read_as_a_rate() -> None:
+    report = check("借款一万，每周利息一千。")
+    assert [v.rule for v in report.violations] == ["excessive_amount:rate_above_cap"]
+    assert report.violations[0].matched == "一千"
+
+
+def test_spans_stay_exact_when_lower_casing_changes_the_length() -> None:
+    text = "İİİ We have informed your employer about the debt."
+    report = check(text)
+    assert "THIRD_PARTY_DISCLOSURE" in report.codes()
+    assert_spans_exact(text, report)
