@@ -115,22 +115,29 @@ def _limitation_note(position: LegalPosition, stage: Stage, lang: str) -> str:
 
 
 def _costs_note(position: LegalPosition, stage: Stage, lang: str) -> list[str]:
-    """What going to court costs, from the position's fee calculation (诉讼费用交纳办法)."""
+    """What going to court costs, from the position's fee calculation (诉讼费用交纳办法).
+
+    The payment-order fee is shown only where a payment order is the plan.
+    """
     fees = position.fees
     if fees is None or stage not in (Stage.payment_order, Stage.litigation, Stage.lawyer_letter):
         return []
+    order = stage == Stage.payment_order
     small = position.small_claims.eligible is True
     if lang == "en":
-        note = (
-            f"Court fees on a claim of RMB {fees.claim_amount:,.2f}: payment order RMB {fees.payment_order:,.2f}; "
-            f"lawsuit RMB {fees.litigation:,.2f} (RMB {fees.simple_procedure:,.2f} under the simple procedure); "
-            f"preservation RMB {fees.preservation:,.2f}. The losing party normally bears them."
-        )
+        items = [f"payment order RMB {fees.payment_order:,.2f}"] if order else []
+        items += [
+            f"lawsuit RMB {fees.litigation:,.2f} (RMB {fees.simple_procedure:,.2f} under the simple procedure)",
+            f"preservation RMB {fees.preservation:,.2f}",
+        ]
+        note = f"Court fees on a claim of RMB {fees.claim_amount:,.2f}: {'; '.join(items)}. The losing party normally bears them."
         return [note + (" The claim qualifies for the small-claims procedure (one hearing, final)." if small else "")]
-    note = (
-        f"按请求金额{fees.claim_amount:,.2f}元估算：支付令申请费{fees.payment_order:,.2f}元；案件受理费{fees.litigation:,.2f}元"
-        f"（适用简易程序减半为{fees.simple_procedure:,.2f}元）；财产保全申请费{fees.preservation:,.2f}元。诉讼费用一般由败诉方负担。"
-    )
+    items = [f"支付令申请费{fees.payment_order:,.2f}元"] if order else []
+    items += [
+        f"案件受理费{fees.litigation:,.2f}元（适用简易程序减半为{fees.simple_procedure:,.2f}元）",
+        f"财产保全申请费{fees.preservation:,.2f}元",
+    ]
+    note = f"按请求金额{fees.claim_amount:,.2f}元估算：{'；'.join(items)}。诉讼费用一般由败诉方负担。"
     return [note + ("本案可适用小额诉讼程序，一审终审。" if small else "")]
 
 

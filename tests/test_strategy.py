@@ -268,3 +268,14 @@ def test_court_stages_state_the_fees_from_the_position():
     strategy = plan_strategy(case, make_assessment("bad_faith"), position)
     assert strategy.stage == Stage.payment_order
     assert any(f"{position.fees.payment_order:,.2f}" in w for w in strategy.warnings)
+
+
+def test_a_lawsuit_plan_does_not_quote_a_payment_order_fee():
+    from assistant.position import legal_position
+
+    case = make_case(disputed=Fact[bool](value=True))
+    position = legal_position(case)
+    strategy = plan_strategy(case, make_assessment("bad_faith"), position)
+    assert strategy.stage == Stage.litigation
+    assert any("案件受理费" in w for w in strategy.warnings)
+    assert not any("支付令申请费" in w for w in strategy.warnings)
