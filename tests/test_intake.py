@@ -497,3 +497,17 @@ def test_a_personal_name_makes_the_debtor_an_individual():
     case = extract_case("借款人张某于2022年3月15日向我借款人民币100000元。", TODAY)
     assert (case.debtor.name, case.debtor.kind) == ("张某", PartyKind.individual)
     assert case.creditor.name is None
+
+
+@pytest.mark.parametrize(
+    "narrative, expected",
+    [
+        ("他说工资都没拿到，公司拖欠了三个月", False),  # an unpaid salary is no asset
+        ("他每个月有工资，就是不还", True),
+        ("他月薪两万，就是不还", True),
+        ("He has a steady salary but ignores me", True),
+    ],
+)
+def test_a_salary_counts_as_means_only_when_it_is_being_paid(narrative, expected):
+    case = extract_case(narrative, date(2026, 11, 28))
+    assert case.debtor_has_assets is not None and case.debtor_has_assets.value is expected
