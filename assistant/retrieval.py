@@ -39,6 +39,7 @@ DENSE_DEPTH = 80  # documents taken from the dense search (several per unit)
 _STOP = set(
     "的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 请问 我 你 他 她 它 我们 他们 这 那 个 之 其 什么 怎么 怎样 如何 "
     "一下 吗 呢 吧 啊 呀 么 能 能不能 可以 可不可以 应该 是否 有没有 要 会 就 都 也 还 又 没 不 很 一个 这个 那个 "
+    "怎么办 该怎么 么办 请问 我该 我能 我想 他说 他们 了吗 什么 么样 "
     "the a an of to is are be can do does i my me he she his her it we you what how when which who for on in "
     "with and or if at by from this that".split()
 )
@@ -53,7 +54,7 @@ def tokenize(text: str) -> list[str]:
     words = [w.strip().lower() for w in jieba.lcut_for_search(text)]
     tokens = [w for w in words if w and _WORD.fullmatch(w) and w not in _STOP]
     for run in _CJK_RUN.findall(text):
-        tokens += [run[i : i + 2] for i in range(len(run) - 1)]
+        tokens += [b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in _STOP]
     return tokens
 
 
@@ -104,7 +105,12 @@ class Retriever:
     """Process-wide search over the units of one index scope. Thread-safe for concurrent `search` calls."""
 
     def __init__(
-        self, settings: Settings | None = None, *, knowledge_dir: Path = KNOWLEDGE_DIR, ensure_index: bool = True
+        self,
+        settings: Settings | None = None,
+        *,
+        knowledge_dir: Path = KNOWLEDGE_DIR,
+        ensure_index: bool = True,
+        units: list[IndexUnit] | None = None,
     ) -> None:
         import jieba
         from rank_bm25 import BM25Okapi
@@ -114,7 +120,7 @@ class Retriever:
         jieba.setLogLevel(logging.WARNING)
         self.settings = settings or get_settings()
         self.knowledge_dir = knowledge_dir
-        self.units = build_units(self.settings, knowledge_dir)
+        self.units = units if units is not None else build_units(self.settings, knowledge_dir)
         self._by_id = {u.id: u for u in self.units}
         self._by_key = {(u.law, u.article): u for u in self.units}
         self._bm25 = BM25Okapi([tokenize(_bm25_document(u)) for u in self.units])

