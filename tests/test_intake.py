@@ -511,3 +511,26 @@ def test_a_personal_name_makes_the_debtor_an_individual():
 def test_a_salary_counts_as_means_only_when_it_is_being_paid(narrative, expected):
     case = extract_case(narrative, date(2026, 11, 28))
     assert case.debtor_has_assets is not None and case.debtor_has_assets.value is expected
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    ["去年打麻将他输了我2万块钱，一直不给", "He lost RMB 30,000 to me playing cards for money", "他在澳门百家乐欠我的码单还没结"],
+)
+def test_gambling_debts_are_recognised_in_everyday_words(narrative):
+    case = extract_case(narrative, date(2026, 11, 28))
+    assert case.illegal_purpose is not None and case.illegal_purpose.value == "gambling"
+
+
+def test_sulking_is_not_gambling():
+    assert extract_case("他跟我赌气，说不还了", date(2026, 11, 28)).illegal_purpose is None
+
+
+def test_no_objection_to_the_debt_means_undisputed():
+    case = extract_case("他对欠款没有任何异议，就是拖着", date(2026, 11, 28))
+    assert case.disputed is not None and case.disputed.value is False
+
+
+def test_a_date_written_before_huan_is_the_due_date():
+    case = extract_case("借条上写2023年12月15日还，到现在没还", date(2026, 11, 28))
+    assert case.due_date is not None and case.due_date.value == date(2023, 12, 15)
