@@ -155,7 +155,6 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                     export = gr.Button("导出记录 / Export JSON", size="sm")
                 export_file = gr.File(label="案件记录 / case record (JSON)", interactive=False, visible=False)
                 stage = gr.Markdown(elem_id="stage")
-                assessment = gr.Markdown()
 
         with gr.Tabs():
             with gr.Tab("事实 Facts"):
@@ -166,6 +165,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                                      elem_id="facts")
                 rerun = gr.Button("按修改后的事实重新分析 / Re-run with edited facts", variant="secondary")
             with gr.Tab("分类 Debtor"):
+                assessment = gr.Markdown()
                 signals = gr.HighlightedText(label="信号及其原文 / signals and their evidence words",
                                              show_legend=True, combine_adjacent=False)
             with gr.Tab("法律地位 Law"):
@@ -173,14 +173,15 @@ def build_app(store: Store | None = None) -> gr.Blocks:
             with gr.Tab("时间表 Plan"):
                 timeline = gr.Dataframe(headers=["日期 date", "距今 days", "阶段 stage", "行动 action", "渠道 channel",
                                                  "保留证据 keep", "依据 basis"], type="array", interactive=False,
-                                        wrap=True)
+                                        wrap=True, max_height=900,
+                                        column_widths=["9%", "7%", "10%", "38%", "10%", "13%", "13%"])
             with gr.Tab("法条 Articles"):
                 citation_choice = gr.Dropdown(label="条文 / article", choices=[], allow_custom_value=True)
                 citation = gr.Markdown()
             with gr.Tab("文书 Drafts"):
                 draft_choice = gr.Dropdown(label="文书 / draft", choices=[], allow_custom_value=True,
                                            elem_id="draft_choice")
-                draft_text = gr.Textbox(label="文书内容 / text", lines=14, interactive=False, elem_id="draft_text",
+                draft_text = gr.Textbox(label="文书内容 / text", lines=8, max_lines=40, interactive=False, elem_id="draft_text",
                                         buttons=["copy"])
                 draft_marks = gr.HighlightedText(label="合法性审查标注 / checker marks", show_legend=True)
                 draft_report = gr.Markdown(elem_id="draft_report")

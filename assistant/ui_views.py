@@ -127,7 +127,9 @@ def position_markdown(advice: Advice) -> str:
 
 def stage_markdown(advice: Advice, version: int) -> str:
     stage = STAGE_LABELS[advice.stage.value]
-    lines = [f"### 建议阶段：{_zh(stage)}", f"*{_en(stage)}* · 第 {version} 版分析 / analysis v{version}"]
+    category = CATEGORY_LABELS[advice.assessment.category.value]
+    lines = [f"### 建议阶段：{_zh(stage)}", f"*{_en(stage)}* · 第 {version} 版分析 / analysis v{version}",
+             f"**债务人类型 / debtor**：{category}（置信度 {advice.assessment.confidence:.0%}）"]
     if advice.stage_reason:
         lines.append(advice.stage_reason)
     if advice.plan:
