@@ -424,13 +424,16 @@ THEME_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microso
 def main() -> None:
     install_log_masking()
     settings = get_settings()
-    users = parse_users(settings.users)
+    try:
+        users = parse_users(settings.users)
+        store = Store(settings.data_dir / "audit.db")
+    except AssistantError as exc:  # a start-up problem is one clear line, not a traceback
+        raise SystemExit(exc.user_message) from None
     if not is_loopback(settings.host) and not users:
         raise SystemExit(
             f"拒绝在 {settings.host} 上无登录启动：请设置 DEBT_USERS=user:password / refusing to listen on "
             f"{settings.host} without a login: set DEBT_USERS=user:password"
         )
-    store = Store(settings.data_dir / "audit.db")
     log.info("audit trail at %s", store.path)
     build_app(store).queue(default_concurrency_limit=2).launch(
         server_name=settings.host,

@@ -29,7 +29,7 @@ from app import VIEW_OUTPUT_NAMES  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CASE = "2024年6月，朋友李明向我借了10万元，写了借条，约定2024年12月31日前还清，月息1分。到期后他一直拖，说生意亏了，现在电话也不太接。"
-ADDED_FACT = "今年3月他还了我2万元，之后就再也没还过。"
+ADDED_FACT = "今年3月他还了我2万元，之后就再也没还过。他的手机13812345678现在也停机了。"
 START_TIMEOUT_S = 90
 # the first analysis loads the embedding model and builds the index on a shared 2-core machine
 ANALYSIS_TIMEOUT_S = 600
@@ -138,7 +138,7 @@ def test_the_first_draft_downloads_as_a_word_file(sent):
         assert "word/document.xml" in docx.namelist()
 
 
-def test_every_citation_opens_to_its_full_text(client, sent):
+def test_a_citation_opens_to_its_full_text(client, sent):
     case_id = sent["case"]
     text, status = client.predict(case_id, 0, api_name="/citation")
     assert text.startswith("### 《") and len(text) > 40
@@ -152,20 +152,38 @@ def test_check_my_message_flags_a_threat_and_keeps_the_verdict(client, sent):
     assert "保存" in status
 
 
-def test_edited_facts_are_re_run_as_a_new_version(client, sent):
+@pytest.fixture(scope="module")
+def rerun_then_added(client, sent) -> tuple[dict, dict]:
+    """The user corrects the principal to 8万 and re-runs, then tells one more fact in the chat."""
     facts = {"headers": sent["facts"]["headers"], "data": [list(row) for row in sent["facts"]["data"]]}
     for row in facts["data"]:
         if row[0] == "借款本金 principal (元)":
             row[1] = "8万"
     rerun = view(client.predict(sent["case"], facts, api_name="/rerun"))
+    added = view(client.predict(ADDED_FACT, sent["case"], api_name="/send"))
+    return rerun, added
+
+
+def test_edited_facts_are_re_run_as_a_new_version(rerun_then_added):
+    rerun, _ = rerun_then_added
     assert rerun["status"].startswith("✅"), rerun["status"]
     assert ["借款本金 principal (元)", "80000", ""] in rerun["facts"]["data"]
     assert "re-run with edited facts: 借款本金" in chat_texts(rerun["chat"])[-2][1]
+    assert "第 2 版" in rerun["stage"]
 
-    # a fact added later re-reads the text, but the principal the user corrected by hand stays
-    added = view(client.predict(ADDED_FACT, sent["case"], api_name="/send"))
+
+def test_a_fact_added_later_keeps_the_facts_the_user_corrected(rerun_then_added):
+    _, added = rerun_then_added
     assert chat_texts(added["chat"])[-2] == ("user", ADDED_FACT)
     assert ["借款本金 principal (元)", "80000", ""] in added["facts"]["data"]
+    assert "第 3 版" in added["stage"]
+
+
+def test_the_server_log_masks_the_debtors_phone_number(rerun_then_added, data_dir):
+    _, added = rerun_then_added
+    assert "13812345678" in chat_texts(added["chat"])[-2][1]  # it did reach the server
+    logs = "".join(p.read_text(errors="replace") for p in data_dir.glob("app-*.log"))
+    assert "13812345678" not in logs
 
 
 def test_export_gives_the_full_record_as_json(client, sent):
@@ -175,6 +193,12 @@ def test_export_gives_the_full_record_as_json(client, sent):
     assert record["advice_history"] and record["drafts"]
     assert record["drafts"][0]["draft"]["report"]["legal"] in (True, False)
     assert any("打断你的腿" in check["text"] and not check["report"]["legal"] for check in record["checks"])
+
+
+def test_a_contact_is_logged_and_late_hours_are_flagged(client, sent):
+    table, _, status = client.predict(sent["case"], "2026-11-27 22:30", "电话 phone", "打电话催还，未接", api_name="/log_contact")
+    assert ["2026-11-27 22:30", "电话 phone", "打电话催还，未接"] == _value(table)["data"][-1][:3]
+    assert "骚扰" in status
 
 
 def test_empty_input_gets_a_friendly_message_not_a_traceback(client):
@@ -214,6 +238,14 @@ def test_the_app_refuses_to_listen_beyond_localhost_without_a_login(tmp_path):
     done = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "DEBT_USERS" in done.stderr
+
+
+@pytest.mark.parametrize("users", ["lawyer", "lawyer:", ":secret"])
+def test_a_malformed_user_list_stops_the_start_with_one_clear_line(tmp_path, users):
+    env = {**os.environ, "DEBT_DATA_DIR": str(tmp_path), "DEBT_USERS": users}
+    done = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "user:password" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_with_users_configured_the_app_asks_for_a_login(tmp_path):
