@@ -161,7 +161,7 @@ def build_app(store: Store | None = None) -> gr.Blocks:
                 gr.Markdown("可直接修改“值”一栏（金额为元，日期 YYYY-MM-DD，是/否），然后重新分析。"
                             " · Edit the value column, then re-run.")
                 facts = gr.Dataframe(headers=["事实 fact", "值 value", "原文 source words"], type="array",
-                                     datatype="str", interactive=True, static_columns=[0, 2], wrap=True,
+                                     datatype="str", interactive=True, static_columns=[0, 2], wrap=True, max_height=820,
                                      elem_id="facts")
                 rerun = gr.Button("按修改后的事实重新分析 / Re-run with edited facts", variant="secondary")
             with gr.Tab("分类 Debtor"):
