@@ -435,7 +435,8 @@ def main() -> None:
             f"{settings.host} without a login: set DEBT_USERS=user:password"
         )
     log.info("audit trail at %s", store.path)
-    build_app(store).queue(default_concurrency_limit=2).launch(
+    app = build_app(store).queue(default_concurrency_limit=2)
+    app.launch(
         server_name=settings.host,
         server_port=settings.port,
         auth=users or None,
@@ -444,7 +445,12 @@ def main() -> None:
         show_error=False,
         footer_links=["api"],
         theme=gr.themes.Soft(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]),
+        prevent_thread_lock=True,
     )
+    # the web server's loggers have their own handlers (created at launch) and do not propagate to root
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        install_log_masking(logging.getLogger(name))
+    app.block_thread()
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ def install_log_masking(logger: logging.Logger | None = None) -> PiiMaskingFilte
     which logger filters do not.
     """
     target = logger or logging.getLogger()
-    if not target.handlers:
+    if logger is None and not target.handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     masking = PiiMaskingFilter()
     for handler in target.handlers:
