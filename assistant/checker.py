@@ -26,6 +26,7 @@ __all__ = ["check", "Segments", "Finding", "make_violation"]
 _EN_STOP = r"\.(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bArt\.)(?<!\bArts\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?=\s|$)"
 _SENTENCE_END = re.compile(rf"[。！？!?\n；;]|{_EN_STOP}")
 _CLAUSE_END = re.compile(rf"[。！？!?\n；;，,、：:]|{_EN_STOP}")
+_CLAUSE_BREAK = re.compile(r"[，,；;、]|\b(?:and|nor|or)\b")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # a negation immediately followed by paying is the condition, not a denial: 如果你没有还款 / if you do not pay
@@ -44,6 +45,7 @@ class Segments:
         # lower() can change the length of some letters (İ); offsets must stay valid, so keep it only if not
         self.lowered: str | None = low if len(low) == len(text) else None
         self._sent = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.sentence_ends = self._sent
         self._clause = [m.end() for m in _CLAUSE_END.finditer(text)]
 
     @staticmethod
@@ -111,6 +113,14 @@ def cue_present(reg: RuleRegistry, name: str, seg: Segments, start: int, end: in
     return rx.search(text, lo, hi) is not None
 
 
+def _negated_within(reg: RuleRegistry, seg: Segments, start: int, end: int) -> bool:
+    """A negation inside [start, end) that is not the condition "if you do not pay"."""
+    rx, text = reg.cues["negation"][1], seg.text
+    if seg.lowered is not None and "negation" in reg.cues_lower:
+        rx, text = reg.cues_lower["negation"], seg.lowered
+    return any(not _NEGATED_PAYMENT.match(text, m.end()) for m in rx.finditer(text, start, end))
+
+
 # --------------------------------------------------------------------------- validators (named in YAML)
 
 
@@ -153,6 +163,9 @@ def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, st
     if any(cue_present(reg, name, seg, start, end) for name in cancel):
         return None
     if spec.negation_inside and "negation" in reg.cues and reg.cues["negation"][1].search(seg.text, start, end):
+        return None
+    # 不会上门，也不会联系您的家人: a match that runs over coordinated clauses is negated by a negation inside it
+    if "negation" in cancel and _CLAUSE_BREAK.search(seg.text, start, end) and _negated_within(reg, seg, start, end):
         return None
     if spec.validator and not _VALIDATORS[spec.validator](seg, start, end, case):
         return None
@@ -221,12 +234,61 @@ def make_violation(rule: Rule, f: Finding, text: str) -> Violation:
     )
 
 
-def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None = None) -> LegalityReport:
-    """Vet a draft under PRC law. Deterministic, no LLM; violations ordered by position then code."""
+# --------------------------------------------------------------------------- statistical proposals
+
+_QUOTED_PASSAGE = re.compile(r"“[^”]{2,}”|「[^」]{2,}」|『[^』]{2,}』|\"[^\"]{2,}\"")
+
+
+def sentence_cue(reg: RuleRegistry, name: str, seg: Segments, lo: int, hi: int) -> bool:
+    """A context cue anywhere in the sentence [lo, hi): the scope of a whole-sentence proposal."""
+    cue, rx = reg.cues[name]
+    if cue.scope == "quoted":
+        return _QUOTED_PASSAGE.search(seg.text, lo, hi) is not None
+    text = seg.text
+    if seg.lowered is not None and name in reg.cues_lower:
+        rx, text = reg.cues_lower[name], seg.lowered
+    if name != "negation":
+        return rx.search(text, lo, hi) is not None
+    # 如果你不还 / if you don't pay is the condition of a threat, not a denial of the act
+    return _negated_within(reg, seg, lo, hi)
+
+
+def _statistical_findings(reg: RuleRegistry, seg: Segments, found: list[Finding]) -> list[Finding]:
+    """Sentences the statistical proposer flags, confirmed by context, where no pattern found the code."""
+    from .checker_statistical import get_proposer, sentence_spans
+    from .settings import get_settings
+
+    if not reg.directory:
+        return []
+    proposer = get_proposer(reg.directory, str(get_settings().data_dir / "checker_model"))
+    if proposer is None:
+        return []
+    spans = sentence_spans(seg.text, seg.sentence_ends)
+    out: list[Finding] = []
+    for i, code, prob in proposer.propose(seg.text, spans):
+        lo, hi = spans[i]
+        rule = reg.rules.get(code)
+        if rule is None or any(f.code == code and f.start < hi and lo < f.end for f in found):
+            continue
+        if any(sentence_cue(reg, name, seg, lo, hi) for name in proposer.cfg.codes[code].cancel):
+            continue
+        out.append(Finding(code, lo, hi, prob, f"statistical:{code.value}", rule.severity,
+                           detail=f"统计模型判断，置信度{prob:.2f}" if _CJK.search(seg.text) else f"statistical model, p={prob:.2f}"))  # fmt: skip
+    return out
+
+
+def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None = None,
+          statistical: bool = True) -> LegalityReport:  # fmt: skip
+    """Vet a draft under PRC law. Deterministic, no LLM; violations ordered by position then code.
+
+    `statistical=False` runs the patterns and structural checks only (for measuring the proposer).
+    """
     from .checker_structural import structural_findings
 
     reg = registry or get_registry()
     seg = Segments(text)
-    findings = _pattern_findings(reg, seg, case) + structural_findings(reg, seg, case)
-    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(_drop_backstops(findings, seg))]
+    findings = _drop_backstops(_pattern_findings(reg, seg, case) + structural_findings(reg, seg, case), seg)
+    if statistical:
+        findings += _statistical_findings(reg, seg, findings)
+    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
     return LegalityReport(legal=not violations, violations=violations, checked_chars=len(text))

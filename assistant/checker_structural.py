@@ -38,6 +38,10 @@ _ZH_HOUR = re.compile(
     r"\s*(?P<h>[0-9０-９]{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:点|时)(?P<m>半|[0-9０-９]{1,2}(?=分)|[一二三四五]十[一二三四五六七八九]?(?=分))?"
 )
 _H24 = re.compile(r"(?<![0-9.:：])(?P<h>[01]?[0-9]|2[0-3])[:：](?P<m>[0-5][0-9])(?![0-9])")
+# a chat or SMS time stamp at the start of a line ([23:47], 【2026-11-20 23:47】): the message itself was sent then
+_SENT_STAMP = re.compile(
+    r"(?m)^[ \t]*[\[【(（][ \t]*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ \t]+)?(?P<h>[01]?[0-9]|2[0-3])[:：](?P<m>[0-5][0-9])(?:[:：][0-5][0-9])?[ \t]*[\]】)）]"
+)
 _EN_HOUR = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5][0-9]))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])", re.IGNORECASE)
 _NIGHT_WORD = re.compile(r"大半夜|半夜|深夜|午夜|夜里|夜间|凌晨(?!\s*[0-9０-９一二两三四五六七八九十])|\bovernight\b|\bin the early hours\b|\bevery night\b|\beach night\b|\bnightly\b|\bat night\b|\bmidnight\b|\bin the middle of the night\b|\blate at night\b", re.IGNORECASE)
 _INTERVAL_ZH = re.compile(r"每隔?\s*(?P<n>[0-9]{1,3}|[一二两三四五六七八九十半几]{1,3})?\s*个?\s*(?P<u>分钟|小时|钟头)")
@@ -289,6 +293,14 @@ def _contact_findings(reg: RuleRegistry, seg: Segments) -> list[Finding]:
             continue
         detail = f"联系时间约{int(hour):02d}:{int((hour % 1) * 60):02d}，允许{start_h}:00-{end_h}:00"
         out.append(Finding(rule.code, m.start(), m.end(), 1.0, "contact_time:outside_window", rule.severity, detail))
+    for m in _SENT_STAMP.finditer(text) if ("[" in text or "【" in text or "(" in text or "（" in text) else ():
+        hour = _hour(m, "24")
+        if hour is None or start_h <= hour <= end_h:
+            continue
+        if any(cue_present(reg, c, seg, m.start("h"), m.end("m")) for c in rule.context.cancel):
+            continue
+        detail = f"消息发送时间约{int(hour):02d}:{int((hour % 1) * 60):02d}，允许{start_h}:00-{end_h}:00"
+        out.append(Finding(rule.code, m.start("h"), m.end("m"), 1.0, "contact_time:sent_at_night", rule.severity, detail))
     for m in _NIGHT_WORD.finditer(text):
         if confirmed(m.start(), m.end()):
             out.append(Finding(rule.code, m.start(), m.end(), 1.0, "contact_time:night", rule.severity, "夜间联系"))

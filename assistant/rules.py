@@ -155,6 +155,7 @@ class RuleRegistry(BaseModel):
     patterns: dict[ViolationCode, list[CompiledPattern]]
     cues: dict[str, tuple[Cue, re.Pattern[str]]]
     cues_lower: dict[str, re.Pattern[str]] = {}  # case-fold-free variants, for lower-cased text
+    directory: str = ""  # where the rules came from: the statistical proposer reads its examples there
 
     def rule(self, code: ViolationCode | str) -> Rule:
         return self.rules[ViolationCode(code)]
@@ -271,7 +272,7 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
     if not rules:
         raise RuleError(f"no rule files in {directory}")
     lowered = {name: rx for name, (c, _) in cues.items() if c.regex and (rx := _lower_variant(c.regex)) is not None}
-    return RuleRegistry(rules=rules, patterns=patterns, cues=cues, cues_lower=lowered)
+    return RuleRegistry(rules=rules, patterns=patterns, cues=cues, cues_lower=lowered, directory=str(directory))
 
 
 @lru_cache(maxsize=4)
