@@ -126,10 +126,24 @@ def test_rates_against_fallback_cap(text: str, flagged: bool) -> None:
     assert_spans_exact(text, report)
 
 
-def test_rate_lawful_for_an_older_contract_once_the_case_gives_its_date() -> None:
+def test_rate_between_todays_cap_and_the_highest_cap_needs_the_loan_date() -> None:
     text = "借条约定年利率15%。"
-    assert "EXCESSIVE_AMOUNT" in check(text).codes()  # above the conservative fallback (12%)
+    assert check(text).legal  # lawful for a loan formed when 4 × LPR was 15.4% or more
+    assert check(text, private_case(100000)).legal  # a case without a loan date: still unknown
     assert check(text, private_case(100000, "15", "2021-03-10")).legal  # 4 × 3.85% = 15.4% at formation
+    assert "EXCESSIVE_AMOUNT" in check(text, private_case(100000, "15", "2025-06-01")).codes()  # 4 × 3.00% = 12%
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("约定年利率18%。", True),  # above 4 × 4.25%, the highest cap since 2019-08-20
+        ("按年化13.8%算，没有超过四倍LPR。", False),
+        ("Your rent of RMB 4,200 for October is overdue; please pay by Friday.", False),
+    ],
+)
+def test_rates_and_amounts_without_a_case(text: str, flagged: bool) -> None:
+    assert ("EXCESSIVE_AMOUNT" in check(text).codes()) is flagged
 
 
 def test_amount_demanded_above_principal_plus_protected_interest() -> None:
