@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -183,11 +182,6 @@ def build_units(settings: Settings | None = None, knowledge_dir: Path = KNOWLEDG
     if unglossed:
         log.info("%d selected articles have no gloss yet: %s", len(unglossed), ", ".join(unglossed[:10]))
     return list(units.values())
-
-
-@lru_cache(maxsize=4)
-def cached_units(scope: str, knowledge_dir: str) -> tuple[IndexUnit, ...]:
-    return tuple(build_units(get_settings().model_copy(update={"index_scope": scope}), Path(knowledge_dir)))
 
 
 def corpus_hash(units: list[IndexUnit] | tuple[IndexUnit, ...], model_name: str) -> str:

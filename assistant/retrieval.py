@@ -130,6 +130,7 @@ class Retriever:
                 log.info("dense index was missing or stale and has been rebuilt (%s s)", status.seconds)
         self._store = vector_store(self.settings, document_kind="passage", create=False)
         self._embed_lock = threading.Lock()
+        self._vectors: dict[str, list[float]] = {}
 
     # ------------------------------------------------------------------ the three signals
 
@@ -157,9 +158,19 @@ class Retriever:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:BM25_DEPTH]
         return [self.units[i].id for i in order if scores[i] > 0]
 
+    def _query_vector(self, query: str) -> list[float]:
+        # the app re-asks the same question (re-renders, edits elsewhere): embed each one once
+        vector = self._vectors.get(query)
+        if vector is None:
+            with self._embed_lock:
+                vector = self._store.embeddings.embed_query(query)
+                if len(self._vectors) >= 1024:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vector
+        return vector
+
     def dense_ranking(self, query: str) -> list[str]:
-        with self._embed_lock:
-            vector = self._store.embeddings.embed_query(query)
+        vector = self._query_vector(query)
         docs = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=DENSE_DEPTH)
         ranked: list[str] = []
         for doc, _distance in docs:  # chroma returns nearest first; a unit ranks by its best document

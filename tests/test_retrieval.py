@@ -117,6 +117,20 @@ def test_results_are_unique_per_law_and_article(retriever):
 
 
 @pytest.mark.slow
+def test_get_retriever_is_one_instance_and_concurrent_searches_agree(retriever):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.retrieval import get_retriever
+
+    queries = ["欠钱不还怎么起诉", "担保人要承担利息吗", "催收能不能打电话给他同事", "诉讼时效多长"] * 3
+    expected = {q: [(c.law, c.article) for c in retriever.search(q)] for q in set(queries)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda q: (q, [(c.law, c.article) for c in get_retriever().search(q)]), queries))
+    assert get_retriever() is retriever
+    assert all(expected[q] == hits for q, hits in got)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "law", "article"),
     [
