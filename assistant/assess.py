@@ -9,14 +9,19 @@ follows thresholds in the same file; thin or balanced evidence gives ``unclear``
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from pathlib import Path
 
 from .assess_rules import CJK, SIGNALS_FILE, CompiledBook, SignalBook, SignalRule, compiled_book, load_signal_book
-from .assess_text import SENTENCE_END, CLAUSE_END, Hit, boundary_after, boundary_before, find_hits, negated, not_a_fact
+from .assess_semantic import get_matcher, semantic_hits
+from .assess_text import SENTENCE_END, CLAUSE_END, Hit, adjust_hits, boundary_after, boundary_before, match_signals, negated, not_a_fact
 from .errors import RuleError
 from .models import Assessment, Axis, Case, Category, ContactStatus, Signal, Span
+from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 __all__ = ["classify", "load_signal_book", "SignalBook", "SignalRule", "SIGNALS_FILE"]
 
@@ -130,7 +135,9 @@ def _combine_repeats(hits: list[Hit], c: CompiledBook) -> list[Hit]:
 
 def _decide(ability: float, willingness: float, hits: list[Hit], c: CompiledBook) -> tuple[Category, float, bool]:
     t = c.book.thresholds
-    decisive = any(h.rule.decisive and h.observed and h.weight < 0 for h in hits)
+    # one semantic hit decides only if the book allows it: a near paraphrase is not proof of asset stripping
+    trust_semantic = bool(c.book.semantic and c.book.semantic.decisive)
+    decisive = any(h.rule.decisive and h.observed and h.weight < 0 and (trust_semantic or "semantic" not in h.modifiers) for h in hits)
     unwilling = any(h.rule.axis is Axis.willingness and h.weight < 0 for h in hits)
     if decisive or willingness <= t.bad_faith_willingness:
         margin = (2.0 if decisive else 0.0) + max(0.0, t.bad_faith_willingness - willingness)
@@ -191,13 +198,33 @@ def _missing(case: Case) -> list:
     return list(missing_facts(case))
 
 
-def classify(case: Case, *, signals_path: Path | str | None = None) -> Assessment:
-    """Score ability and willingness from the narrative (and intake facts) and decide the category."""
+def _find_hits(text: str, c: CompiledBook, english: bool, semantic: bool, settings: Settings | None) -> list[Hit]:
+    """Pattern signals, then signals found by meaning in the clauses no pattern of that axis judged."""
+    raw = match_signals(text, c)
+    hits = adjust_hits(text, raw, c, english)
+    matcher = get_matcher(c, settings) if semantic and text.strip() else None
+    if matcher is None:
+        return hits
+    try:
+        extra = semantic_hits(text, raw, c, english, matcher)
+    except Exception as exc:  # noqa: BLE001 - the semantic layer may fail; the patterns still answer
+        log.warning("semantic debtor signals failed, patterns only: %s", exc)
+        return hits
+    return sorted(hits + extra, key=lambda h: (h.start, h.end))
+
+
+def classify(
+    case: Case, *, signals_path: Path | str | None = None, semantic: bool = True, settings: Settings | None = None
+) -> Assessment:
+    """Score ability and willingness from the narrative (and intake facts) and decide the category.
+
+    ``semantic=False`` uses the regex patterns only (also the fallback when no embedding model loads).
+    """
     c = compiled_book(str(signals_path or SIGNALS_FILE))
     text = case.narrative or ""
     english = case.language == "en" or not CJK.search(text)
     lang = "en" if english else "zh"
-    hits = find_hits(text, c, english)
+    hits = _find_hits(text, c, english, semantic, settings)
     _contradict(text, hits, c, english)
     _corroborate(text, hits, c)
     _from_case_facts(case, hits, c)

@@ -68,6 +68,9 @@ class SignalRule(_Strict):
     subject_check: bool = True  # false: the creditor experiences it (我联系不上他, 我被拉黑), so 我 may be the subject
     derived: bool = False  # produced by the classifier itself (e.g. claim_contradicted), no patterns
     patterns: list[str] = Field(default_factory=list)
+    # example phrasings of the same fact for the semantic matcher (assistant/assess_semantic.py)
+    prototypes: list[str] = Field(default_factory=list)
+    semantic_threshold: float | None = Field(default=None, gt=0, lt=1)  # overrides semantic.threshold
     explanation: Text
     reason: Text | None = None
     basis: list[RuleBasis] = Field(default_factory=list)
@@ -78,6 +81,10 @@ class SignalRule(_Strict):
             raise ValueError(f"{self.code}: a signal needs at least one pattern")
         if self.weight == 0:
             raise ValueError(f"{self.code}: weight must not be 0")
+        if self.derived and self.prototypes:
+            raise ValueError(f"{self.code}: a derived signal has no prototypes")
+        if len(set(self.prototypes)) != len(self.prototypes):
+            raise ValueError(f"{self.code}: duplicate prototypes")
         if self.decisive and (self.axis is not Axis.willingness or self.weight > 0):
             raise ValueError(f"{self.code}: only negative willingness signals can be decisive")
         return self
@@ -126,6 +133,20 @@ class Cues(_Strict):
     recent: str
 
 
+class SemanticSettings(_Strict):
+    """How a clause close in meaning to a signal's prototypes fires that signal (assess_semantic.py)."""
+
+    prefix: str  # e5 wants "query: " or "passage: "; the same on both sides makes similarity symmetric
+    threshold: float = Field(gt=0, lt=1)  # cosine a clause must reach against a signal's nearest prototype
+    background_margin: float = Field(ge=0, lt=1)  # and by this much above the nearest neutral sentence
+    runner_up_margin: float = Field(ge=0, lt=1)  # and above the best signal of the opposite sign
+    top_k: int = Field(ge=1, le=5)  # a signal's similarity: mean of its top_k prototypes (one stray neighbour is not enough)
+    weight_factor: float = Field(gt=0, le=1)  # a semantic hit is less certain than a pattern
+    min_clause_chars: int = Field(ge=1, le=40)  # shorter clauses are joined to the next one
+    decisive: bool  # may one semantic hit of a decisive signal decide bad_faith on its own?
+    background: list[str] = Field(min_length=1)  # neutral story sentences (the loan itself, the question)
+
+
 class VerdictTexts(_Strict):
     no_signals: Text
     rationale: dict[str, Text]
@@ -146,6 +167,7 @@ class SignalBook(_Strict):
     modifiers: Modifiers
     cues: Cues
     texts: VerdictTexts
+    semantic: SemanticSettings | None = None
     signals: list[SignalRule] = Field(min_length=1)
 
     @model_validator(mode="after")

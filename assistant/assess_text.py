@@ -166,6 +166,12 @@ def _time_factor(text: str, hit: Hit, c: CompiledBook, hit_starts: list[int]) ->
 
 
 def find_hits(text: str, c: CompiledBook, english: bool) -> list[Hit]:
+    """Regex signals, each adjusted for negation, hedges, whose act, reported speech and time."""
+    return adjust_hits(text, match_signals(text, c), c, english)
+
+
+def match_signals(text: str, c: CompiledBook) -> list[Hit]:
+    """Raw regex matches, longest first where they overlap, before any cue is applied."""
     raw: list[Hit] = []
     has_zh, has_latin = bool(CJK.search(text)), bool(LATIN.search(text))
     for rule, zh_rx, latin_rx in c.rules:
@@ -180,6 +186,10 @@ def find_hits(text: str, c: CompiledBook, english: bool) -> list[Hit]:
         if all(h.end <= t.start or h.start >= t.end for t in taken):
             taken.append(h)
     taken.sort(key=lambda h: h.start)
+    return taken
+
+
+def adjust_hits(text: str, taken: list[Hit], c: CompiledBook, english: bool) -> list[Hit]:
     m = c.book.modifiers
     starts = [h.start for h in taken]
     for h in taken:
