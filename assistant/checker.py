@@ -16,6 +16,7 @@ import bisect
 import re
 from collections.abc import Callable
 
+from .errors import RuleError
 from .models import Case, LegalityReport, PartyKind, Severity, Violation, ViolationCode
 from .rules import CompiledPattern, Rule, RuleRegistry, get_registry
 
@@ -255,22 +256,32 @@ def sentence_cue(reg: RuleRegistry, name: str, seg: Segments, lo: int, hi: int) 
 
 def _statistical_findings(reg: RuleRegistry, seg: Segments, found: list[Finding]) -> list[Finding]:
     """Sentences the statistical proposer flags, confirmed by context, where no pattern found the code."""
-    from .checker_statistical import get_proposer, sentence_spans
-    from .settings import get_settings
+    from .checker_statistical import proposer_for, sentence_spans
 
     if not reg.directory:
         return []
-    proposer = get_proposer(reg.directory, str(get_settings().data_dir / "checker_model"))
+    proposer = proposer_for(reg.directory)
     if proposer is None:
         return []
+    unknown = proposer.cue_names - reg.cues.keys()
+    if unknown:
+        raise RuleError(f"_statistical.yaml: unknown context cue(s) {sorted(unknown)}")
     spans = sentence_spans(seg.text, seg.sentence_ends)
     out: list[Finding] = []
+    cues: dict[tuple[int, str], bool] = {}  # one sentence's cues are shared by all codes proposed there
     for i, code, prob in proposer.propose(seg.text, spans):
         lo, hi = spans[i]
         rule = reg.rules.get(code)
         if rule is None or any(f.code == code and f.start < hi and lo < f.end for f in found):
             continue
-        if any(sentence_cue(reg, name, seg, lo, hi) for name in proposer.cfg.codes[code].cancel):
+        cancelled = False
+        for name in proposer.cfg.codes[code].cancel:
+            if (i, name) not in cues:
+                cues[(i, name)] = sentence_cue(reg, name, seg, lo, hi)
+            if cues[(i, name)]:
+                cancelled = True
+                break
+        if cancelled:
             continue
         out.append(Finding(code, lo, hi, prob, f"statistical:{code.value}", rule.severity,
                            detail=f"统计模型判断，置信度{prob:.2f}" if _CJK.search(seg.text) else f"statistical model, p={prob:.2f}"))  # fmt: skip

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import tempfile
-import zlib
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -32,14 +31,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import RuleError
 from .models import ViolationCode
 
-__all__ = ["StatisticalConfig", "Proposer", "get_proposer", "load_examples", "sentence_spans", "MODEL_VERSION"]
+__all__ = ["StatisticalConfig", "Proposer", "get_proposer", "proposer_for", "load_examples", "sentence_spans", "MODEL_VERSION"]
 
-MODEL_VERSION = "1"  # bump when featurisation or training changes: old caches are then ignored
+MODEL_VERSION = "3"  # bump when featurisation or training changes: old caches are then ignored
 CONFIG_FILE = "_statistical.yaml"
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _PRIME = np.uint64(1_000_003)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: multiplicative hashing, top bits kept
-_WORD = re.compile(r"[a-z][a-z']*")
 
 
 class _Strict(BaseModel):
@@ -63,6 +61,12 @@ class StatisticalConfig(_Strict):
 # --------------------------------------------------------------------------- features
 
 
+_INV_PRIME = np.uint64(pow(1_000_003, -1, 1 << 64))  # odd numbers are invertible modulo 2**64
+_APOSTROPHE = np.uint32(39)
+_SIZE_SALT = np.uint64(0x2545F4914F6CDD1D)
+_CJK_FIRST, _CJK_LAST, _LOWER_A, _LOWER_Z = np.uint32(0x3400), np.uint32(0x9FFF), np.uint32(97), np.uint32(122)
+
+
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
@@ -72,10 +76,29 @@ def _hash(values: np.ndarray, salt: int, bits: int) -> np.ndarray:
     return (mixed >> np.uint64(64 - bits)).astype(np.int64)
 
 
+_POWER_CACHE: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P^a and P^-a (mod 2**64) for a < n, computed once and grown on demand."""
+    if not _POWER_CACHE or len(_POWER_CACHE[0][0]) < n:
+        size = max(n, 4096)
+        with np.errstate(over="ignore"):
+            up = np.ones(size, np.uint64)
+            up[1:] = np.cumprod(np.full(size - 1, _PRIME, np.uint64))
+            down = np.ones(size, np.uint64)
+            down[1:] = np.cumprod(np.full(size - 1, _INV_PRIME, np.uint64))
+        _POWER_CACHE[:] = [(up, down)]
+    up, down = _POWER_CACHE[0]
+    return up[:n], down[:n]
+
+
 def features(text: str, spans: list[tuple[int, int]], bits: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashed n-gram ids of `text` and the index of the span (sentence) each belongs to.
 
-    N-grams never cross a span boundary; characters outside every span are ignored.
+    N-grams never cross a span boundary; characters outside every span are ignored. Every substring
+    hash comes from one prefix sum (h(a, b) = (A[b] - A[a]) · P^-a modulo 2**64), so the whole text is
+    featurised in a few vector operations instead of a loop over characters.
     """
     low = text.lower()
     if len(low) != len(text):  # lower() changed lengths (İ): keep offsets valid
@@ -83,65 +106,73 @@ def features(text: str, spans: list[tuple[int, int]], bits: int) -> tuple[np.nda
     n = len(low)
     if n == 0 or not spans:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    cp = _codepoints(low)
-    sid = np.full(n, -1, np.int64)
-    for i, (lo, hi) in enumerate(spans):
-        sid[lo:hi] = i
-    cjk = (cp >= 0x3400) & (cp <= 0x9FFF)
-    letter = (cp >= 97) & (cp <= 122)
-    ids, owners = [], []
-    rolling = np.zeros(n, np.uint64)
-    cjk_any = np.zeros(n, bool)
-    letter_any = np.zeros(n, bool)
-    for size in range(1, 6):
-        m = n - size + 1
-        if m <= 0:
-            break
-        rolling = rolling[:m] * _PRIME + cp[size - 1 : size - 1 + m]  # wraps modulo 2**64 by design
-        cjk_any = cjk_any[:m] | cjk[size - 1 : size - 1 + m]
-        letter_any = letter_any[:m] | letter[size - 1 : size - 1 + m]
-        same = (sid[:m] >= 0) & (sid[:m] == sid[size - 1 : size - 1 + m])
-        # Chinese: character 1-3 grams; English: character 3-5 grams holding a letter
-        keep = same & ((cjk_any & (size <= 3)) | (~cjk_any & letter_any & (size >= 3)))
-        if keep.any():
-            ids.append(_hash(rolling[keep], size, bits))
-            owners.append(sid[:m][keep])
-    if letter.any():  # English words and word pairs
-        words = [(m.start(), m.group()) for m in _WORD.finditer(low)]
-        w_ids, w_own = [], []
-        prev: tuple[int, str] | None = None
-        for start, word in words:
-            owner = sid[start]
-            if owner < 0:
-                prev = None
-                continue
-            w_ids.append(zlib.crc32(word.encode()))
-            w_own.append(owner)
-            if prev is not None and prev[0] == owner:
-                w_ids.append(zlib.crc32(f"{prev[1]} {word}".encode()) + (1 << 32))
-                w_own.append(owner)
-            prev = (owner, word)
-        if w_ids:
-            ids.append(_hash(np.array(w_ids, np.uint64), 7, bits))
-            owners.append(np.array(w_own, np.int64))
-    if not ids:
+    cp32 = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
+    cp = cp32.astype(np.uint64)
+    bounds = np.array(spans, np.int64)
+    opened = np.zeros(n + 1, np.int64)
+    opened[bounds[:, 0]] = 1
+    depth = opened.copy()
+    depth[bounds[:, 1]] -= 1  # spans are sorted and disjoint: no index repeats within one assignment
+    sid = np.where(np.cumsum(depth[:n]) > 0, np.cumsum(opened[:n]) - 1, -1)  # span index, -1 outside
+    powers, unscale = _powers(n)  # P^a and P^-a for a = 0..n-1
+    prefix = np.zeros(n + 1, np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(cp * powers, out=prefix[1:])
+    cjk = (cp32 >= _CJK_FIRST) & (cp32 <= _CJK_LAST)  # uint32 against uint32: the fast comparison loop
+    letter = (cp32 >= _LOWER_A) & (cp32 <= _LOWER_Z)
+    has_cjk, has_letter = bool(cjk.any()), bool(letter.any())
+    cjk_count = np.zeros(n + 1, np.int32)
+    np.cumsum(cjk, out=cjk_count[1:])
+    letter_count = np.zeros(n + 1, np.int32)
+    np.cumsum(letter, out=letter_count[1:])
+    # Chinese: character 1-3 grams; English: character 3-5 grams holding a letter; all sizes at once
+    sizes = np.array(sorted(({1, 2, 3} if has_cjk else set()) | ({3, 4, 5} if has_letter else set())), np.int64)
+    if len(sizes) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    a = np.broadcast_to(np.arange(n), (len(sizes), n)).ravel()
+    size = np.repeat(sizes, n)
+    b = a + size
+    fits = b <= n
+    a, size, b = a[fits], size[fits], b[fits]
+    own = sid[a]
+    cjk_in = cjk_count[b] > cjk_count[a]
+    letter_in = letter_count[b] > letter_count[a]
+    keep = (own >= 0) & (own == sid[b - 1]) & np.where(size < 3, cjk_in, np.where(size == 3, cjk_in | letter_in, ~cjk_in & letter_in))
+    a, size, b, own = a[keep], size[keep], b[keep], own[keep]
+    with np.errstate(over="ignore"):
+        values = ((prefix[b] - prefix[a]) * unscale[a]) ^ (size.astype(np.uint64) * _SIZE_SALT)
+    ids, owners = [_hash(values, 0, bits)], [own]
+    if has_letter:  # English words and word pairs
+        padded = np.zeros(n + 2, np.int8)
+        padded[1:-1] = letter | (cp32 == _APOSTROPHE)
+        edges = np.diff(padded)
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        if len(starts):
+            own = sid[starts]
+            ok = (own >= 0) & (own == sid[ends - 1])
+            with np.errstate(over="ignore"):
+                values = (prefix[ends] - prefix[starts]) * unscale[starts]
+                pairs = values[:-1] * _MIX + values[1:]
+            pair_ok = ok[:-1] & ok[1:] & (own[:-1] == own[1:])
+            ids += [_hash(values[ok], 6, bits), _hash(pairs[pair_ok], 7, bits)]
+            owners += [own[ok], own[:-1][pair_ok]]
     return np.concatenate(ids), np.concatenate(owners)
 
 
 # --------------------------------------------------------------------------- sentences
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def sentence_spans(seg_text: str, sentence_ends: list[int]) -> list[tuple[int, int]]:
-    """Sentences as (start, end) with surrounding whitespace trimmed; empty ones dropped."""
+    """Sentences as (start, end) with surrounding whitespace trimmed; those without a word character dropped."""
     spans, lo = [], 0
     for hi in [*sentence_ends, len(seg_text)]:
-        a, b = lo, hi
-        while a < b and seg_text[a].isspace():
-            a += 1
-        while b > a and seg_text[b - 1].isspace():
-            b -= 1
-        if b > a and any(ch.isalnum() for ch in seg_text[a:b]):
+        piece = seg_text[lo:hi]
+        a = lo + len(piece) - len(piece.lstrip())
+        b = lo + len(piece.rstrip())
+        if b > a and _WORD_CHAR.search(seg_text, a, b):
             spans.append((a, b))
         lo = hi
     return spans
@@ -236,6 +267,7 @@ class Proposer:
         self.table[model["columns"]] = model["weights"]
         self.bias = model["bias"].astype(np.float32)
         self.thresholds = np.array([cfg.codes[c].threshold for c in self.codes], np.float32)
+        self.cue_names = frozenset(name for c in self.codes for name in cfg.codes[c].cancel)
 
     def probabilities(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """(sentences × codes) probabilities."""
@@ -245,7 +277,7 @@ class Proposer:
         if len(ids):
             membership = (owners[None, :] == np.arange(n)[:, None]).astype(np.float32)
             counts = membership.sum(axis=1).clip(min=1.0)
-            scores = (membership @ self.table[ids]) / np.sqrt(counts)[:, None]
+            scores = (membership @ np.take(self.table, ids, axis=0)) / np.sqrt(counts)[:, None]
         return 1.0 / (1.0 + np.exp(-(scores + self.bias)))
 
     def propose(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, ViolationCode, float]]:
@@ -304,3 +336,17 @@ def build_proposer(directory: Path, cache_dir: Path) -> Proposer | None:
 @lru_cache(maxsize=4)
 def get_proposer(directory: str, cache_dir: str) -> Proposer | None:
     return build_proposer(Path(directory), Path(cache_dir))
+
+
+_BY_DATA_DIR: dict[tuple[str, object], Proposer | None] = {}
+
+
+def proposer_for(directory: str) -> Proposer | None:
+    """The proposer for a rules directory, its model cached under settings.data_dir/checker_model."""
+    from .settings import get_settings
+
+    data_dir = get_settings().data_dir
+    key = (directory, data_dir)
+    if key not in _BY_DATA_DIR:
+        _BY_DATA_DIR[key] = get_proposer(directory, str(Path(data_dir) / "checker_model"))
+    return _BY_DATA_DIR[key]
