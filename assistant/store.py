@@ -16,10 +16,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, ValidationError
 
 from .errors import InputError, StorageError
-from .models import Advice, Category, CheckedDraft, LegalityReport, Stage
+from .models import Advice, Category, CheckedDraft, Draft, LegalityReport, Stage
 
 SCHEMA_VERSION = 1
 Role = Literal["user", "assistant"]
@@ -77,14 +77,14 @@ class Turn(Record):
 class StoredAdvice(Record):
     version: int
     created_at: datetime
-    advice: Advice
+    advice: SkipValidation[Advice]  # restored by _restore_advice: validating again would re-check its drafts
 
 
 class StoredDraft(Record):
     advice_version: int
     position: int  # order within its advice version
     created_at: datetime
-    draft: CheckedDraft
+    draft: SkipValidation[CheckedDraft]  # restored by _restore_draft, keeping the verdict as it was given
 
 
 class StoredCheck(Record):
@@ -343,7 +343,7 @@ class Store:
             wanted = advice_rows if all_versions else advice_rows[-1:]
             history = [
                 StoredAdvice(version=r["version"], created_at=r["created_at"],
-                             advice=Advice.model_validate_json(r["advice_json"]))
+                             advice=_restore_advice(r["advice_json"]))
                 for r in wanted
             ]
             record = CaseRecord(
@@ -356,7 +356,7 @@ class Store:
                 advice_versions=len(advice_rows),
                 drafts=[
                     StoredDraft(advice_version=d["version"], position=d["position"], created_at=d["created_at"],
-                                draft=CheckedDraft.model_validate_json(d["draft_json"]))
+                                draft=_restore_draft(json.loads(d["draft_json"])))
                     for d in drafts
                 ],
                 checks=[
@@ -384,3 +384,21 @@ def _text(value: object, what: str) -> str:
 
 def _parse_when(stored: str) -> datetime | date:
     return datetime.fromisoformat(stored) if "T" in stored else date.fromisoformat(stored)
+
+
+# A CheckedDraft recomputes its report from its text whenever it is validated. A record must show the
+# verdict as it was given (with the case it was checked against, by the checker of that day), so
+# stored drafts are rebuilt around their stored report instead of being checked again.
+
+
+def _restore_draft(raw: dict[str, Any]) -> CheckedDraft:
+    report = LegalityReport.model_validate(raw["report"])
+    fields = Draft.model_validate({k: v for k, v in raw.items() if k != "report"})
+    return CheckedDraft.model_construct(**dict(fields), report=report)
+
+
+def _restore_advice(advice_json: str) -> Advice:
+    raw = json.loads(advice_json)
+    advice = Advice.model_validate({**raw, "drafts": []})
+    advice.drafts = [_restore_draft(d) for d in raw["drafts"]]
+    return advice

@@ -241,3 +241,22 @@ def test_parallel_worker_threads_lose_no_turn(store):
     record: CaseRecord = store.load_case(case_id)
     assert len(record.turns) == 40
     assert len({t.text for t in record.turns}) == 40
+
+
+def test_a_stored_verdict_is_returned_as_it_was_given_not_rechecked(store):
+    # a verdict given at the time (say, against the case's amounts, or by an older checker) that
+    # today's checker would not repeat on the bare text: the record must still show it
+    flagged = Violation(code=ViolationCode.EXCESSIVE_AMOUNT, span=(0, 2), matched="张三", explanation="超过保护范围",
+                        basis=[Basis(law=CIVIL_CODE, article="第六百八十条")], fix="按保护范围重算")
+    verdict = LegalityReport(legal=False, violations=[flagged], checked_chars=8)
+    advice = make_advice(draft_text="张三：请于十日内归还借款。")
+    recorded = CheckedDraft.model_construct(**{**dict(advice.drafts[0]), "report": verdict})
+    advice.drafts = [recorded]
+    case_id = store.create_case("案", NARRATIVE)
+    store.save_advice(case_id, advice)
+
+    record = store.load_case(case_id)
+
+    assert record.drafts[0].draft.report == verdict
+    assert record.latest_advice.advice.drafts[0].report == verdict
+    assert store.export_case(case_id)["drafts"][0]["draft"]["report"]["violations"][0]["code"] == "EXCESSIVE_AMOUNT"
