@@ -77,7 +77,7 @@ def _free_port() -> int:
 class LocalLlamaServer:
     """``python -m llama_cpp.server`` on 127.0.0.1, started and stopped by us."""
 
-    def __init__(self, model_path: Path, *, port: int | None = None, n_ctx: int = 4096) -> None:
+    def __init__(self, model_path: Path, *, port: int | None = None, n_ctx: int = 8192) -> None:
         self.model_path = Path(model_path)
         self.port = port or _free_port()
         self.n_ctx = n_ctx
@@ -146,7 +146,7 @@ def chat_model(base_url: str | None = None, model: str | None = None) -> Any:
         timeout=settings.llm_timeout_s,
         max_retries=1,
         temperature=0,
-        max_tokens=900,
+        max_tokens=700,
     )
 
 
@@ -253,6 +253,8 @@ def extract_with_llm(narrative: str, *, today: date, model: Any = None) -> Case:
         raise LLMError("未配置 LLM / no LLM configured")
     system, user = load_prompt("extract").render(today=today.isoformat(), narrative=narrative)
     schema = LLMCaseFacts.model_json_schema()
+    # every key required (null allowed): a grammar-constrained local model must then consider each fact
+    schema["required"] = list(schema["properties"])
     raw = _invoke(model.bind(response_format={"type": "json_object", "schema": schema}), [("system", system), ("user", user)])
     try:
         data = json.loads(raw[raw.find("{") : raw.rfind("}") + 1])
@@ -342,11 +344,16 @@ def draft_with_llm(template: CheckedDraft, case: Case, *, law: list[str], model:
         template_text=template.text,
         narrative=case.narrative[:2000],
     )
-    messages: list[tuple[str, str]] = [("system", system), ("user", user)]
     started = time.perf_counter()
+    feedback: list[tuple[str, str]] = []
     for attempt in range(1 + get_settings().llm_max_fix_attempts):
         stats.attempts = attempt + 1
-        text = _invoke(model, messages)
+        try:
+            text = _invoke(model, [("system", system), ("user", user), *feedback])
+        except LLMError:
+            if attempt == 0:
+                raise  # the endpoint is down: the caller tells the user and keeps the template
+            break  # a later failure (e.g. context exhausted) ends the tries: the template stays
         report = check(text, case) if text.strip() else None
         problems = (_problems_from(report) if report else ["没有输出任何内容。"]) + grounding_problems(text, template)
         stats.problems.append(problems)
@@ -360,7 +367,8 @@ def draft_with_llm(template: CheckedDraft, case: Case, *, law: list[str], model:
                 {**fields, "text": text, "origin": "llm", "report": {"legal": False}}, context={"case": case}
             )
             return llm_draft, stats
-        messages += [("assistant", text), ("user", load_prompt("fix").render(problems="\n".join(problems))[1])]
+        # only the latest failed draft and its problems go back: the context of a small model is short
+        feedback = [("assistant", text[:1500]), ("user", load_prompt("fix").render(problems="\n".join(problems[:8]))[1])]
     stats.seconds = time.perf_counter() - started
     log.info("LLM draft for %s failed %d tries; the template draft is used", template.kind.value, stats.attempts)
     return template, stats
