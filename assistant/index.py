@@ -12,9 +12,12 @@ collection's metadata, so a second build with unchanged inputs is a no-op.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -122,7 +125,30 @@ def build_index(
     status = index_status(s, knowledge_dir, units)
     if status.fresh and not force:
         return status
+    with _build_lock(s):
+        status = index_status(s, knowledge_dir, units)  # another process may have built it meanwhile
+        if status.fresh and not force:
+            return status
+        return _build(s, units, status, progress)
 
+
+@contextmanager
+def _build_lock(settings: Settings) -> Iterator[None]:
+    """Serialise builds of the embedded store across processes (the app and a test run may start together)."""
+    if settings.chroma_mode == "server":
+        yield
+        return
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(s: Settings, units: list[IndexUnit], status: IndexStatus, progress: bool) -> IndexStatus:
     t0 = time.perf_counter()
     log.info("building the %s index (%d units, model %s)", status.collection, len(units), s.embedding_model)
     client = chroma_client(s)
