@@ -35,7 +35,6 @@ __all__ = ["StatisticalConfig", "Proposer", "get_proposer", "proposer_for", "loa
 
 MODEL_VERSION = "3"  # bump when featurisation or training changes: old caches are then ignored
 CONFIG_FILE = "_statistical.yaml"
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _PRIME = np.uint64(1_000_003)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: multiplicative hashing, top bits kept
 
@@ -65,10 +64,6 @@ _INV_PRIME = np.uint64(pow(1_000_003, -1, 1 << 64))  # odd numbers are invertibl
 _APOSTROPHE = np.uint32(39)
 _SIZE_SALT = np.uint64(0x2545F4914F6CDD1D)
 _CJK_FIRST, _CJK_LAST, _LOWER_A, _LOWER_Z = np.uint32(0x3400), np.uint32(0x9FFF), np.uint32(97), np.uint32(122)
-
-
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
 def _hash(values: np.ndarray, salt: int, bits: int) -> np.ndarray:
@@ -106,7 +101,7 @@ def features(text: str, spans: list[tuple[int, int]], bits: int) -> tuple[np.nda
     n = len(low)
     if n == 0 or not spans:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    cp32 = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
+    cp32 = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     cp = cp32.astype(np.uint64)
     bounds = np.array(spans, np.int64)
     opened = np.zeros(n + 1, np.int64)
