@@ -195,7 +195,8 @@ class Basis(Model):
 
     def label(self) -> str:
         short = self.law.removeprefix("中华人民共和国")
-        return f"《{short}》{self.article}"
+        # a title inside a title takes the inner marks 〈〉, as Chinese typesetting requires
+        return f"《{short.replace('《', '〈').replace('》', '〉')}》{self.article}"
 
 
 class Citation(Model):
