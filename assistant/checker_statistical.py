@@ -279,8 +279,8 @@ class Proposer:
         if not spans:
             return []
         probs = self.probabilities(text, spans)
-        hits = np.argwhere(probs >= self.thresholds)
-        return [(int(i), self.codes[int(k)], float(probs[i, k])) for i, k in hits]
+        rows, cols = np.nonzero(probs >= self.thresholds)
+        return [(int(i), self.codes[int(k)], float(probs[i, k])) for i, k in zip(rows.tolist(), cols.tolist())]
 
 
 def load_config(directory: Path) -> StatisticalConfig | None:
