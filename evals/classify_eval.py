@@ -1,7 +1,10 @@
 """Debtor classification eval: macro-F1, per-class precision/recall/F1 and the confusion matrix.
 
-``python -m evals.classify_eval [path] [--only-heldout]`` prints the figures. The lead's runner
-imports ``evaluate_classification``.
+``python -m evals.classify_eval [path] [--patterns-only]`` prints the figures; ``--patterns-only`` turns the
+semantic signals off to measure the regex layer alone. The lead's runner imports ``evaluate_classification``.
+
+Sets: ``classify.jsonl`` (dev: tuned on, batches marked ``[held-out-N ...]`` with their untuned score) and
+``classify_fresh.jsonl`` (written with the ninth round, never tuned on: report it, do not fix it).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 LABELS = ("hardship", "bad_faith", "unclear")
 DEFAULT_PATH = Path(__file__).resolve().parent / "classify.jsonl"
+FRESH_PATH = Path(__file__).resolve().parent / "classify_fresh.jsonl"
 EVAL_TODAY = date(2026, 11, 28)
 REQUIRED = {"id", "narrative", "label", "hard", "lang", "note"}
 
@@ -84,29 +88,32 @@ def evaluate_classification(classify_fn: Callable[[str], Any], path: Path | str 
     return report
 
 
-def _default_classifier() -> Callable[[str], Any]:
-    """The public API when intake exists; otherwise the narrative alone."""
+def _default_classifier(semantic: bool = True) -> Callable[[str], Any]:
+    """The public API's path (intake, then classify) when intake exists; otherwise the narrative alone."""
+    from assistant.assess import classify
+    from assistant.models import Case
+
     try:
         from assistant.api import assess
-        from assistant.intake import extract_case  # noqa: F401  (probe only)
-
-        return lambda text: assess(text, today=EVAL_TODAY)
+        from assistant.intake import extract_case
     except ImportError:
-        from assistant.assess import classify
-        from assistant.models import Case
 
         def run(text: str) -> Any:
             lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
-            return classify(Case(narrative=text, today=EVAL_TODAY, language=lang))
+            return classify(Case(narrative=text, today=EVAL_TODAY, language=lang), semantic=semantic)
 
         return run
+    if semantic:
+        return lambda text: assess(text, today=EVAL_TODAY)
+    return lambda text: classify(extract_case(text, today=EVAL_TODAY), semantic=False)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("path", nargs="?", default=str(DEFAULT_PATH))
+    ap.add_argument("--patterns-only", action="store_true", help="regex signals only, no semantic matching")
     args = ap.parse_args(argv)
-    report = evaluate_classification(_default_classifier(), args.path)
+    report = evaluate_classification(_default_classifier(semantic=not args.patterns_only), args.path)
     print(f"n={report['n']}  macro-F1={report['macro_f1']:.3f}  accuracy={report['accuracy']:.3f}  {report['ms_per_case']} ms/case")
     for label, s in report["per_class"].items():
         print(f"  {label:<10} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} (n={s['support']})")
