@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 RRF_K = 60
 BM25_DEPTH = 50  # units taken from BM25 into the fusion
 DENSE_DEPTH = 80  # documents taken from the dense search (several per unit)
+# Legal terms added by the colloquial vocabulary (knowledge/glossary_zh.yaml) score at this fraction of
+# the user's own words in BM25: they bridge vocabulary but should not outvote what was actually asked.
+CONCEPT_WEIGHT = 0.5
+BM25_WEIGHT = 1.0  # weights of the two rankings in reciprocal-rank fusion
+DENSE_WEIGHT = 1.0
+DENSE_CONCEPTS = False  # also append the legal terms to the dense query
 
 _STOP = set(
     "的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 请问 我 你 他 她 它 我们 他们 这 那 个 之 其 什么 怎么 怎样 如何 "
@@ -96,6 +102,40 @@ def expand_query(query: str, knowledge_dir: Path = KNOWLEDGE_DIR) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+class _Concept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    concept: str
+    basis: str = Field(min_length=2)  # the provision whose vocabulary `legal` comes from
+    colloquial: list[str] = Field(min_length=1)
+    legal: list[str] = Field(min_length=1)
+
+
+class _ConceptGlossary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    concepts: list[_Concept] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def _concepts(knowledge_dir: Path) -> tuple[_Concept, ...]:
+    path = knowledge_dir / "glossary_zh.yaml"
+    if not path.exists():
+        return ()
+    try:
+        g = _ConceptGlossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    return tuple(g.concepts)
+
+
+def legal_terms(query: str, knowledge_dir: Path = KNOWLEDGE_DIR) -> list[str]:
+    """Statute vocabulary for the everyday phrases in a query: 拉黑/跑路 -> 下落不明, 公告送达; 砍头息 -> 预先扣除."""
+    terms: list[str] = []
+    for c in _concepts(knowledge_dir):
+        if any(phrase in query for phrase in c.colloquial):
+            terms += [t for t in c.legal if t not in terms and t not in query]
+    return terms
+
+
 def _bm25_document(u: IndexUnit) -> str:
     # gloss and questions are the colloquial bridge: count them twice against the legal text
     return " ".join([u.law.removeprefix("中华人民共和国"), *u.topics, u.gloss, u.gloss, *u.questions, *u.questions, u.text])
@@ -115,7 +155,7 @@ class Retriever:
         import jieba
         from rank_bm25 import BM25Okapi
 
-        from .index import build_index, vector_store
+        from .index import build_index
 
         jieba.setLogLevel(logging.WARNING)
         self.settings = settings or get_settings()
@@ -128,9 +168,15 @@ class Retriever:
             status = build_index(self.settings, knowledge_dir=knowledge_dir, units=self.units)
             if status.built:
                 log.info("dense index was missing or stale and has been rebuilt (%s s)", status.seconds)
-        self._store = vector_store(self.settings, document_kind="passage", create=False)
+        self._reopen_lock = threading.Lock()
+        self._store = self._open_store()
         self._embed_lock = threading.Lock()
         self._vectors: dict[str, list[float]] = {}
+
+    def _open_store(self):
+        from .index import vector_store
+
+        return vector_store(self.settings, document_kind="passage", create=False)
 
     # ------------------------------------------------------------------ the three signals
 
@@ -150,11 +196,14 @@ class Retriever:
             hits.append(unit.to_citation() if unit else c)
         return hits
 
-    def bm25_ranking(self, query: str) -> list[str]:
+    def bm25_ranking(self, query: str, extra_terms: list[str] | None = None) -> list[str]:
         tokens = tokenize(query)
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
+        extra = tokenize(" ".join(extra_terms or []))
+        if extra:
+            scores = scores + CONCEPT_WEIGHT * self._bm25.get_scores(extra)
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:BM25_DEPTH]
         return [self.units[i].id for i in order if scores[i] > 0]
 
@@ -169,9 +218,23 @@ class Retriever:
                 self._vectors[query] = vector
         return vector
 
+    def _nearest(self, vector: list[float]):
+        store = self._store
+        try:
+            return store.similarity_search_by_vector_with_relevance_scores(vector, k=DENSE_DEPTH)
+        except Exception as exc:  # noqa: BLE001 - chromadb's error types differ between client modes
+            if "does not exist" not in str(exc):
+                raise
+            # another process rebuilt the index: our handle points at the deleted collection
+            with self._reopen_lock:
+                if self._store is store:  # only the first thread to notice reopens
+                    log.info("dense collection was rebuilt elsewhere; reopening it")
+                    self._store = self._open_store()
+            return self._store.similarity_search_by_vector_with_relevance_scores(vector, k=DENSE_DEPTH)
+
     def dense_ranking(self, query: str) -> list[str]:
         vector = self._query_vector(query)
-        docs = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=DENSE_DEPTH)
+        docs = self._nearest(vector)
         ranked: list[str] = []
         for doc, _distance in docs:  # chroma returns nearest first; a unit ranks by its best document
             unit_id = doc.metadata.get("unit")
@@ -186,10 +249,13 @@ class Retriever:
         if not query:
             return []
         expanded = expand_query(query, self.knowledge_dir)
+        terms = legal_terms(expanded, self.knowledge_dir)
         fused: dict[str, float] = {}
-        for ranking in (self.bm25_ranking(expanded), self.dense_ranking(expanded)):
+        dense_query = f"{expanded} {' '.join(terms)}" if DENSE_CONCEPTS and terms else expanded
+        rankings = ((BM25_WEIGHT, self.bm25_ranking(expanded, terms)), (DENSE_WEIGHT, self.dense_ranking(dense_query)))
+        for weight, ranking in rankings:
             for rank, unit_id in enumerate(ranking):
-                fused[unit_id] = fused.get(unit_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[unit_id] = fused.get(unit_id, 0.0) + weight / (RRF_K + rank + 1)
 
         results: list[Citation] = []
         seen: set[tuple[str, str]] = set()
