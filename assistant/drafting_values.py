@@ -145,10 +145,7 @@ def build_values(
     put("outstanding_words", money(outstanding, language, words=True) if outstanding is not None else None)
     put("deadline", format_date(deadline, language))
     put("letter_date", format_date(case.today, language))
-    if repaid:
-        put("repaid_clause", f"其后已归还{money(repaid, language)}，" if zh else f"You have since repaid {money(repaid, language)}. ")
-    else:
-        put("repaid_clause", "")
+    put("repaid_clause", _repaid_clause(principal, fact(case.interest_deducted_upfront), repaid, language))
     put("interest_clause", _interest_clause(case, position, language))
     put("cap_clause", _cap_clause(position, language))
     put("basis_sentence", _basis_sentence(kind, language, registry))
@@ -244,12 +241,31 @@ def _facts(case: Case, position: LegalPosition, language: str, registry: Templat
         f"{part(money(principal.value, 'zh') if principal else None, 'principal')}"
         f"{'，' + voucher if voucher else ''}。双方约定的还款日期为{part(format_date(due.value, 'zh') if due else None, 'due_date')}。"
     )
+    if case.interest_deducted_upfront and principal:
+        upfront = case.interest_deducted_upfront.value
+        text += f"借款时{creditor}预先扣除利息{money(upfront, 'zh')}，实际出借{money(principal.value - upfront, 'zh')}。"
     if case.repaid and case.repaid.value:
         text += f"其后{debtor}归还{money(case.repaid.value, 'zh')}。"
     if any(c.kind == "demand" for c in case.contacts):
         text += f"经{creditor}多次催要，"
     text += f"{debtor}至今尚欠本金{part(money(outstanding, 'zh') if outstanding is not None else None, 'outstanding')}未还。"
     return text, blanks
+
+
+def _repaid_clause(principal, upfront, repaid, language: str) -> str:  # type: ignore[no-untyped-def]
+    """What reduced the debt since the loan: interest deducted in advance (砍头息: the principal is what
+    was actually lent, 民间借贷规定第二十六条) and repayments, so the letter's arithmetic adds up."""
+    zh = language == "zh"
+    parts = []
+    if upfront and principal is not None:
+        lent = money(principal - upfront, language)
+        parts.append(
+            f"借款时预先扣除利息{money(upfront, language)}，本金依法按实际出借的{lent}计算，" if zh
+            else f"Interest of {money(upfront, language)} was deducted in advance, so the principal is the {lent} actually lent. "
+        )
+    if repaid:
+        parts.append(f"其后已归还{money(repaid, language)}，" if zh else f"You have since repaid {money(repaid, language)}. ")
+    return "".join(parts)
 
 
 def _claims(kind: DraftKind, case: Case, position: LegalPosition) -> str | None:

@@ -213,3 +213,15 @@ def test_an_unknown_amount_is_a_blank_not_a_number(kind):
     assert draft.report.legal
     assert not re.search(r"\d{1,3}(,\d{3})*\.\d{2}元", draft.text)
     assert any("本金" in label or "总额" in label or "请求事项" in label for label in draft.blanks)
+
+
+def test_a_letter_on_a_loan_with_interest_deducted_upfront_adds_up():
+    # 民间借贷规定第二十六条: the principal is what was actually lent
+    from datetime import date
+
+    from assistant.api import advise
+
+    advice = advise("2023年5月我借给张某20万元，当时先扣了2万元利息，实际转账18万元，约定一年后还本。到期后他只还了1万元。", today=date(2026, 11, 28))
+    letter = next(d for d in advice.drafts if d.kind.value != "sms_reminder")
+    assert "实际出借的180,000.00元" in letter.text or "实际出借180,000.00元" in letter.text
+    assert "170,000.00" in letter.text
