@@ -37,10 +37,10 @@ BM25_DEPTH = 50  # units taken from BM25 into the fusion
 DENSE_DEPTH = 80  # documents taken from the dense search (several per unit)
 # Legal terms added by the colloquial vocabulary (knowledge/glossary_zh.yaml) score at this fraction of
 # the user's own words in BM25: they bridge vocabulary but should not outvote what was actually asked.
-CONCEPT_WEIGHT = 0.5
+CONCEPT_WEIGHT = 0.3
 BM25_WEIGHT = 1.0  # weights of the two rankings in reciprocal-rank fusion
 DENSE_WEIGHT = 1.0
-DENSE_CONCEPTS = False  # also append the legal terms to the dense query
+DENSE_CONCEPTS = True  # the dense query also carries the legal terms (helped on the tuning batch)
 
 _STOP = set(
     "的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 请问 我 你 他 她 它 我们 他们 这 那 个 之 其 什么 怎么 怎样 如何 "

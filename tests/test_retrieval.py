@@ -201,3 +201,74 @@ def test_editing_a_gloss_file_changes_the_corpus_hash(tmp_path):
 def test_corpus_hash_depends_on_the_embedding_model():
     units = build_units()[:2]
     assert corpus_hash(units, "model-a") != corpus_hash(units, "model-b")
+
+
+# --------------------------------------------------------------------------- colloquial vocabulary
+
+
+@pytest.mark.parametrize(
+    ("query", "term"),
+    [
+        ("他把我微信拉黑了，电话也换号了", "下落不明"),
+        ("人跑路了，法院传票寄不到", "公告送达"),
+        ("借一万先扣了一千砍头息", "预先扣除"),
+        ("月息三分的高利贷受不受保护", "一年期贷款市场报价利率"),
+        ("借条没写哪天还，我能随时要吗", "合理期限"),
+        ("能不能先把他的银行卡冻住", "财产保全"),
+        ("他把房子过户给他弟弟了", "撤销权"),
+        ("拿着他的把柄找他要钱", "敲诈勒索"),
+        ("他上了失信名单还天天坐高铁", "限制出境"),
+        ("我去派出所报案了", "控告"),
+    ],
+)
+def test_everyday_phrases_bring_in_the_statute_vocabulary(query, term):
+    from assistant.retrieval import legal_terms
+
+    assert term in legal_terms(query)
+
+
+def test_a_query_without_everyday_phrases_adds_nothing_and_terms_already_asked_are_not_repeated():
+    from assistant.retrieval import legal_terms
+
+    assert legal_terms("民事诉讼法第二百二十五条的适用条件") == []
+    assert "财产保全" not in legal_terms("冻结账户算不算财产保全")
+
+
+def test_every_legal_term_of_the_vocabulary_occurs_in_the_indexed_units():
+    """A term the index never uses cannot bridge anything: each must appear in some unit's text, gloss or questions."""
+    import yaml
+
+    units = build_units(get_settings().model_copy(update={"index_scope": "curated"}))
+    corpus = " ".join(" ".join([u.text, u.gloss, *u.questions, *u.topics]) for u in units)
+    concepts = yaml.safe_load((KNOWLEDGE_DIR / "glossary_zh.yaml").read_text(encoding="utf-8"))["concepts"]
+    missing = [(c["concept"], t) for c in concepts for t in c["legal"] if t not in corpus]
+    assert not missing
+
+
+def test_a_malformed_vocabulary_fails_loudly(tmp_path):
+    from assistant.retrieval import legal_terms
+
+    (tmp_path / "glossary_zh.yaml").write_text("concepts:\n  - concept: 失联\n    colloquial: [拉黑]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="glossary_zh"):
+        legal_terms("他拉黑我了", tmp_path)
+
+
+# --------------------------------------------------------------------------- a rebuilt collection
+
+
+@pytest.mark.slow
+def test_search_survives_another_process_rebuilding_the_collection(tiny_index):
+    """A forced rebuild deletes and recreates the collection; an open retriever reopens it once and carries on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.retrieval import Retriever
+
+    settings, units = tiny_index
+    retriever = Retriever(settings, units=units)
+    before = retriever.dense_ranking("诉讼时效")
+    stale = retriever._store
+    assert build_index(settings, units=units, force=True).built
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        after = list(pool.map(retriever.dense_ranking, ["诉讼时效"] * 4))
+    assert all(ranking == before for ranking in after)
+    assert retriever._store is not stale
