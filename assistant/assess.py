@@ -41,7 +41,8 @@ def _debunked(text: str, claim: Hit, c: CompiledBook, english: bool) -> re.Match
 def _contradict(text: str, hits: list[Hit], c: CompiledBook, english: bool) -> None:
     """A hardship the debtor only claims, against an observed ability fact or a debunking finding."""
     claims = [h for h in hits if h.rule.axis is Axis.ability and h.weight < 0 and "reported" in h.modifiers]
-    facts = [h for h in hits if h.rule.axis is Axis.ability and h.weight >= 1.5 and h.observed]
+    # a paraphrase found by meaning is too soft to call the debtor a liar: only pattern facts contradict
+    facts = [h for h in hits if h.rule.axis is Axis.ability and h.weight >= 1.5 and h.observed and "semantic" not in h.modifiers]
     debunks = [m for m in (_debunked(text, h, c, english) for h in claims) if m]
     if not claims or not (facts or debunks):
         return

@@ -142,6 +142,7 @@ class SemanticSettings(_Strict):
     runner_up_margin: float = Field(ge=0, lt=1)  # and above the best signal of the opposite sign
     top_k: int = Field(ge=1, le=5)  # a signal's similarity: mean of its top_k prototypes (one stray neighbour is not enough)
     weight_factor: float = Field(gt=0, le=1)  # a semantic hit is less certain than a pattern
+    weight_cap: float = Field(gt=0, le=5)  # and never weighs more than this: one paraphrase alone decides nothing
     min_clause_chars: int = Field(ge=1, le=40)  # shorter clauses are joined to the next one
     decisive: bool  # may one semantic hit of a decisive signal decide bad_faith on its own?
     background: list[str] = Field(min_length=1)  # neutral story sentences (the loan itself, the question)

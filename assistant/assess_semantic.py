@@ -222,7 +222,10 @@ def _adjust(text: str, h: Hit, m: Match, c: CompiledBook, english: bool, starts:
         h.negated, h.weight = True, rule.negated_weight * weight_factor
         h.modifiers.append("negated_flip")
         return h
-    if rule.claim or (rule.discount_when_reported and _reported(text, h.end, c) and not _count(c, "reported", m.prototype)):
+    # a clause the debtor only says (他说房子是老婆的) is his word on either axis, unless the signal is a
+    # speech act that is what it is when reported (reportable: false - 否认, 让我去告)
+    reportable = rule.reportable is not False
+    if rule.claim or (reportable and _reported(text, h.end, c) and not _count(c, "reported", m.prototype)):
         h.modifiers.append("reported")
         h.weight *= mod.reported_factor
     when = _time_factor(text, h, c, starts)
@@ -250,7 +253,8 @@ def semantic_hits(text: str, regex_hits: list[Hit], c: CompiledBook, english: bo
         if m is None or any(h.rule.axis is m.rule.axis and h.start < cl.end and h.end > cl.start for h in regex_hits):
             continue
         modifiers = ["semantic", f"similarity={m.similarity:.3f}", f"prototype={m.prototype}"]
-        hit = _adjust(text, Hit(m.rule, cl.start, cl.end, m.rule.weight * sem.weight_factor, modifiers), m, c, english, starts, sem.weight_factor)
+        weight = max(-sem.weight_cap, min(sem.weight_cap, m.rule.weight * sem.weight_factor))
+        hit = _adjust(text, Hit(m.rule, cl.start, cl.end, weight, modifiers), m, c, english, starts, sem.weight_factor)
         if hit is not None:
             out.append(hit)
     return out

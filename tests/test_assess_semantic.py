@@ -103,7 +103,7 @@ def test_a_paraphrase_that_is_not_the_debtors_fact_does_not_fire(text: str) -> N
 
 def test_a_reported_paraphrase_counts_less() -> None:
     direct = [s for s in assess("他们单位把他那个岗位撤掉了。").signals if s.code == "job_loss"][0]
-    told = [s for s in assess("他跟我说他们单位把他那个岗位撤掉了。").signals if s.code == "job_loss"][0]
+    told = [s for s in assess("他说他们单位把他那个岗位撤掉了。").signals if s.code == "job_loss"][0]
     assert "reported" in told.modifiers and abs(told.weight) < abs(direct.weight)
 
 
@@ -113,9 +113,17 @@ def test_a_clause_a_pattern_already_judged_is_not_counted_twice() -> None:
     assert "semantic" not in a.signals[0].modifiers
 
 
-def test_a_semantic_asset_transfer_alone_is_not_decisive() -> None:
+def test_one_paraphrase_alone_never_decides_bad_faith() -> None:
+    """A pattern for 过户 is decisive; a clause that only means something close is capped (semantic.weight_cap)."""
     a = assess("他把铺子过到了他小舅子名下。")
-    assert a.category is not Category.bad_faith or a.willingness <= -3
+    hit = [s for s in a.signals if s.code == "asset_transfer"][0]
+    cap = compiled_book(str(SIGNALS_FILE)).book.semantic.weight_cap
+    assert abs(hit.weight) <= cap and a.category is Category.unclear
+
+
+def test_what_the_debtor_only_says_counts_less_on_either_axis() -> None:
+    said = [s for s in assess("他说他把铺子过到了他小舅子名下。").signals if s.code == "asset_transfer"]
+    assert said and "reported" in said[0].modifiers
 
 
 # --------------------------------------------------------------------------- fallback and determinism
