@@ -6,12 +6,16 @@
   ranked first: lawyers often ask about a known article.
 - BM25 (jieba search-mode words + Chinese character bigrams, English words) runs over each unit's law
   name, topics, gloss, questions and text, built in memory at start-up.
+- Vocabulary bridges: English phrases add Chinese legal terms (glossary_en.yaml); everyday Chinese
+  phrases add the statute's words for the same concept (glossary_zh.yaml: 拉黑/跑路 -> 下落不明,
+  公告送达). The concept terms score at CONCEPT_WEIGHT in BM25 and are appended to the dense query.
 - Dense search embeds the query once and searches every document of the unit (text, gloss, each
   question); a unit ranks by its best document.
 - Reciprocal rank fusion (k=60) merges both lists; results are deduplicated by (law, article).
 
 The dense index is built automatically (and logged) if missing or stale, so a first offline start
-needs no manual step.
+needs no manual step. When another process rebuilds the collection, an open retriever's handle goes
+stale; the first search to notice reopens it (once, under a lock) and retries.
 """
 
 from __future__ import annotations
