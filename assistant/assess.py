@@ -5,6 +5,11 @@ Each hit is adjusted for negation (没有失联), reported speech (他说失业�
 fact or a debunking finding (……可朋友圈天天在旅游), hedges and suspicion (我以为), whose act it is
 (我失业了 is the creditor's) and time (两年前 vs 上周), and carries its exact evidence span. The verdict
 follows thresholds in the same file; thin or balanced evidence gives ``unclear``, never a guess.
+
+Beside the patterns, assistant/assess_semantic.py fires a signal from a clause whose meaning is close to
+the signal's prototypes (他一直躲着我 without the word 失联), with the same cues applied to the clause.
+It is capped so that one paraphrase never decides on its own, and it is skipped (patterns only, with a
+logged warning) when the embedding model cannot load.
 """
 
 from __future__ import annotations
