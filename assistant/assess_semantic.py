@@ -75,10 +75,10 @@ class Match:
 class SemanticMatcher:
     """Prototype embeddings for one signal book and one model; ``match`` finds the nearest signal per clause."""
 
-    def __init__(self, model, c: CompiledBook, cache_dir: Path | None) -> None:
+    def __init__(self, model, c: CompiledBook, cache_dir: Path | None, model_id: str = "") -> None:
         sem = c.book.semantic
         assert sem is not None
-        self.model, self.settings = model, sem
+        self.model, self.settings, self.model_id = model, sem, model_id or repr(model)
         rows = [(rule, p) for rule, _, _ in c.rules for p in rule.prototypes]
         self.rules = [r for r, _ in rows]
         self.prototypes = [p for _, p in rows]
@@ -100,7 +100,7 @@ class SemanticMatcher:
 
     def _embed_cached(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
         """Prototypes are embedded once per content: the cache key hashes model, prefix and every text."""
-        key = hashlib.sha256("\x1f".join([repr(self.model), self.settings.prefix, *texts]).encode()).hexdigest()[:20]
+        key = hashlib.sha256("\x1f".join([self.model_id, self.settings.prefix, *texts]).encode()).hexdigest()[:20]
         path = cache_dir / f"signal-prototypes-{key}.npy" if cache_dir else None
         if path is not None and path.is_file():
             cached = np.load(path)
@@ -170,9 +170,10 @@ def get_matcher(c: CompiledBook, settings: Settings | None = None) -> SemanticMa
         if key in _matchers:
             return _matchers[key]
     try:
-        from .embeddings import load_model
+        from .embeddings import load_model, model_path
 
-        matcher: SemanticMatcher | None = SemanticMatcher(load_model(s), c, Path(s.data_dir) / "cache")
+        model = load_model(s)
+        matcher: SemanticMatcher | None = SemanticMatcher(model, c, Path(s.data_dir) / "cache", model_id=model_path(s))
     except Exception as exc:  # noqa: BLE001 - any loader failure means patterns only, never an error to the user
         log.warning("semantic debtor signals off, patterns only: cannot load embedding model %r: %s", s.embedding_model, exc)
         matcher = None
