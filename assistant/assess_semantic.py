@@ -89,6 +89,7 @@ class SemanticMatcher:
         for j, rule in enumerate(self.rules):
             by_code.setdefault(rule.code, []).append(j)
         self._columns = [(self.rules[cols[0]], np.array(cols)) for cols in by_code.values()]
+        self._lock = threading.Lock()
         self._seen: dict[str, np.ndarray] = {}  # clause text -> vector: a re-assessed story costs nothing
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -118,13 +119,14 @@ class SemanticMatcher:
     def match(self, texts: list[str]) -> list[Match | None]:
         if not texts:
             return []
-        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
-        if todo:
-            for t, v in zip(todo, self.embed(todo), strict=True):
+        with self._lock:  # one encode at a time (web app threads share the model) and a consistent cache
+            todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+            fresh = dict(zip(todo, self.embed(todo), strict=True)) if todo else {}
+            vectors = np.stack([fresh[t] if t in fresh else self._seen[t] for t in texts])
+            for t, v in fresh.items():
                 if len(self._seen) >= _CLAUSE_CACHE:  # the oldest clause goes first
                     self._seen.pop(next(iter(self._seen)))
                 self._seen[t] = v
-        vectors = np.stack([self._seen[t] for t in texts])
         # rounded so that float noise between batch compositions cannot change a decision
         sims = np.round(vectors @ self.matrix.T, 3)
         background = np.round(vectors @ self.background.T, 3).max(axis=1)
