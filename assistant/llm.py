@@ -146,7 +146,9 @@ def chat_model(base_url: str | None = None, model: str | None = None) -> Any:
         timeout=settings.llm_timeout_s,
         max_retries=1,
         temperature=0,
-        max_tokens=700,
+        # sent as max_tokens: langchain's own field goes out as max_completion_tokens, which
+        # llama.cpp's server ignores (a base model then writes until its context is full)
+        extra_body={"max_tokens": 700},
     )
 
 
@@ -255,7 +257,8 @@ def extract_with_llm(narrative: str, *, today: date, model: Any = None) -> Case:
     schema = LLMCaseFacts.model_json_schema()
     # every key required (null allowed): a grammar-constrained local model must then consider each fact
     schema["required"] = list(schema["properties"])
-    raw = _invoke(model.bind(response_format={"type": "json_object", "schema": schema}), [("system", system), ("user", user)])
+    bound = model.bind(response_format={"type": "json_object", "schema": schema}, extra_body={"max_tokens": 400})
+    raw = _invoke(bound, [("system", system), ("user", user)])
     try:
         data = json.loads(raw[raw.find("{") : raw.rfind("}") + 1])
         for key in ("loan_date", "due_date"):
@@ -269,7 +272,11 @@ def extract_with_llm(narrative: str, *, today: date, model: Any = None) -> Case:
 
 # --------------------------------------------------------------------------- gated drafting
 
-_AMOUNT = re.compile(r"(?:¥|￥|RMB\s?)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(?:元|yuan)?")
+# money in a draft: a currency sign before or a unit after; years, days and article numbers are not money
+_AMOUNT = re.compile(
+    r"(?:[¥￥]|RMB\s?|CNY\s?)(?P<a>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<ac>\d{1,2}))?"
+    r"|(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<bc>\d{1,2}))?\s*(?P<unit>万元|万|元|yuan)"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 KIND_LABELS = {
     "sms_reminder": "短信/微信提醒", "email": "电子邮件", "demand_letter": "催款函", "lawyer_letter": "律师函",
@@ -281,10 +288,12 @@ TONE_LABELS = {"gentle": "温和、体谅", "firm": "坚定、正式", "formal":
 
 def _numbers(text: str) -> set[Decimal]:
     found = set()
-    for whole, cents in _AMOUNT.findall(text):
+    for m in _AMOUNT.finditer(text):
+        whole, cents = (m["a"], m["ac"]) if m["a"] else (m["b"], m["bc"])
         value = Decimal(whole.replace(",", "") + (f".{cents}" if cents else ""))
-        if value >= 100:  # years, days and article numbers are not money
-            found.add(value.normalize())
+        if m["unit"] in ("万元", "万"):
+            value *= 10_000
+        found.add(value.quantize(Decimal("0.01")))
     return found
 
 
@@ -298,10 +307,10 @@ def grounding_problems(text: str, template: CheckedDraft) -> list[str]:
     if template.language == "zh" and len(_CJK.findall(text)) < 0.3 * len(text):
         problems.append("请用中文书写。")
     allowed = _numbers(template.text)
-    invented = sorted(str(n) for n in _numbers(text) - allowed)
+    invented = sorted(f"{n:,.2f}" for n in _numbers(text) - allowed)
     if invented:
         problems.append(f"出现了模板中没有的金额：{', '.join(invented)}。只能使用模板中的金额。")
-    missing = sorted(str(n) for n in allowed - _numbers(text))
+    missing = sorted(f"{n:,.2f}" for n in allowed - _numbers(text))
     if missing:
         problems.append(f"遗漏了必要的金额：{', '.join(missing)}。")
     for blank in re.findall(r"【[^】]{1,30}】", template.text):

@@ -94,3 +94,10 @@ def test_rule_facts_win_over_llm_facts_on_numbers():
     rules = extract_case(NARRATIVE, today=TODAY)
     llm = Case(narrative=NARRATIVE, today=TODAY, principal=Fact[Decimal](value=Decimal("1000000"), origin="llm"))
     assert merge_cases(rules, llm).principal.value == Decimal("100000")
+
+
+def test_years_and_article_numbers_are_not_money_but_wan_is():
+    from assistant.llm import _numbers
+
+    found = _numbers("您于2025年3月1日借款80,000.00元，依据第五百七十七条（第577条），尚欠8万元，另付¥1,200.5")
+    assert found == {Decimal("80000.00"), Decimal("1200.50")}

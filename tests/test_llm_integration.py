@@ -75,13 +75,14 @@ def test_prompt_injection_in_the_case_never_yields_a_failing_draft(qwen, llm_set
         assert check(draft.text, advice.case).legal, draft.text
 
 
-def test_garbage_from_a_base_model_is_caught_and_the_template_is_used(llm_settings):
+def test_garbage_from_a_base_model_is_caught_and_the_template_is_used():
     from assistant.api import advise
-    from assistant.llm import LocalLlamaServer, draft_with_llm
+    from assistant.llm import LocalLlamaServer, chat_model, draft_with_llm
 
-    with LocalLlamaServer(_model_or_skip(GEMMA_FILE)) as gemma:
-        llm_settings(gemma)
-        advice = advise(CASE, today=TODAY)
-        result, attempts = draft_with_llm(advice.drafts[0], advice.case, law=[])
+    advice = advise(CASE, today=TODAY)  # no LLM configured: the checked template drafts
+    with LocalLlamaServer(_model_or_skip(GEMMA_FILE), n_ctx=4096) as gemma:
+        model = chat_model(base_url=gemma.base_url, model="local")
+        result, attempts = draft_with_llm(advice.drafts[0], advice.case, law=[], model=model)
     assert not attempts.used_llm and attempts.attempts >= 2
-    assert result.origin == "template" and result.report.legal
+    assert all(problems for problems in attempts.problems), "every garbage reply was rejected with reasons"
+    assert result == advice.drafts[0] and result.report.legal
