@@ -122,10 +122,15 @@ def citation_validity(advices: list[Any]) -> dict[str, Any]:
     from assistant.models import CitationStatus
     from assistant.statutes import get_article
 
-    total = valid = 0
+    total = valid = secondary = 0
     invalid: list[str] = []
     for advice in advices:
         for c in advice.citations:
+            if c.secondary:
+                # a regulatory rule known only through secondary sources carries no article number to verify;
+                # it is shown to the user marked as such and counted apart
+                secondary += 1
+                continue
             total += 1
             found = get_article(c.law, c.article)
             if found is not None and found.status == "current":
@@ -139,7 +144,10 @@ def citation_validity(advices: list[Any]) -> dict[str, Any]:
                     valid += 1
                 else:
                     invalid.append(f"{chk.span.text} ({chk.status.value})")
-    return {"cited": total, "valid": valid, "validity": valid / total if total else 1.0, "invalid": invalid[:20]}
+    return {
+        "cited": total, "valid": valid, "validity": valid / total if total else 1.0,
+        "secondary_sources_shown": secondary, "invalid": invalid[:20],
+    }
 
 
 # --------------------------------------------------------------------------- gates and reports
@@ -208,7 +216,8 @@ def to_markdown(results: dict[str, dict[str, Any]], failures: list[str], seconds
     if per_code:
         lines += ["", "## Legality per code", "", "| code | precision | recall | support |", "|---|---|---|---|"]
         for code, m in sorted(per_code.items()):
-            lines.append(f"| {code} | {m.get('precision', 0):.3f} | {m.get('recall', 0):.3f} | {m.get('support', '')} |")
+            support = m.get("support", m.get("tp", 0) + m.get("fn", 0))
+            lines.append(f"| {code} | {m.get('precision', 0):.3f} | {m.get('recall', 0):.3f} | {support} |")
     lines += ["", "## Gate", ""]
     lines += [f"- FAIL {f}" for f in failures] or ["- all thresholds met"]
     return "\n".join(lines) + "\n"
