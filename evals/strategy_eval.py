@@ -85,6 +85,7 @@ def evaluate_strategy(advise_fn: AdviseFn, path: Path = DEFAULT_PATH) -> dict[st
     for case in cases:
         advice = advise_fn(case["narrative"])
         stage = advice.stage.value
+        case.setdefault("expected_stage", case.get("stage"))  # the blind sets name the field "stage"
         confusion[(case["expected_stage"], stage)] += 1
         correct += stage == case["expected_stage"]
         text = plan_text(advice)

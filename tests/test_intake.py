@@ -534,3 +534,18 @@ def test_no_objection_to_the_debt_means_undisputed():
 def test_a_date_written_before_huan_is_the_due_date():
     case = extract_case("借条上写2023年12月15日还，到现在没还", date(2026, 11, 28))
     assert case.due_date is not None and case.due_date.value == date(2023, 12, 15)
+
+
+@pytest.mark.parametrize(
+    "narrative, disputed",
+    [
+        ("我转给他20万，他现在说这钱是我投资他饭店的股本，赔了就不用还", True),  # loan or investment: a dispute
+        ("My debtor now claims he repaid the RMB 70,000 in cash last spring", True),
+        ("他说早就用现金还清了", True),
+        ("双方对账单都签字盖章了，对方从没提过质量问题", False),  # a signed statement of account
+        ("他承认欠钱，也从来没说过金额不对", False),
+    ],
+)
+def test_whether_the_debtor_disputes_the_debt(narrative, disputed):
+    case = extract_case(narrative, date(2026, 11, 28))
+    assert case.disputed is not None and case.disputed.value is disputed
