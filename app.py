@@ -21,7 +21,6 @@ import json  # noqa: E402
 import logging  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import date, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402

@@ -112,7 +112,6 @@ class DraftValues:
 def build_values(
     kind: DraftKind, case: Case, position: LegalPosition, strategy: Strategy, language: str, registry: TemplateRegistry
 ) -> DraftValues:
-    zh = language != "en"
     out = DraftValues()
 
     def put(name: str, value: str | None, *, inner_blanks: list[str] | None = None) -> None:

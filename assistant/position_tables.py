@@ -11,10 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import KnowledgeError, RuleError
+from .datafiles import load_model
 from .models import Basis
 from .settings import KNOWLEDGE_DIR
 
@@ -215,15 +214,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _load(name: str, model: type[M]) -> M:
-    path = KNOWLEDGE_DIR / name
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"无法读取 {path}: {exc}") from exc
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise RuleError(f"{path} 格式错误 / malformed: {exc}") from exc
+    return load_model(KNOWLEDGE_DIR / name, model)
 
 
 @lru_cache(maxsize=1)

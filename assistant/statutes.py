@@ -19,10 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .article_numbers import normalise_article, parse_article
+from .datafiles import load_model
 from .errors import KnowledgeError
 from .models import Citation
 from .settings import KNOWLEDGE_DIR
@@ -149,20 +149,9 @@ class _InterpretationFile(_Strict):
     units: list[_UnitIn] = Field(min_length=1)
 
 
-def _load_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"无法读取知识文件 / cannot read knowledge file {path}: {exc}") from exc
-
-
 @lru_cache(maxsize=1)
 def _laws_file() -> _LawsFile:
-    path = KNOWLEDGE_DIR / "laws.yaml"
-    try:
-        return _LawsFile.model_validate(_load_yaml(path))
-    except ValidationError as exc:
-        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    return load_model(KNOWLEDGE_DIR / "laws.yaml", _LawsFile, error=KnowledgeError)
 
 
 @lru_cache(maxsize=1)
@@ -170,10 +159,7 @@ def knowledge_units() -> list[KnowledgeUnit]:
     """Every own-words unit, validated; each unit's law must be named in knowledge/laws.yaml."""
     units: list[KnowledgeUnit] = []
     for path in sorted((KNOWLEDGE_DIR / "interpretations").glob("*.yaml")):
-        try:
-            f = _InterpretationFile.model_validate(_load_yaml(path))
-        except ValidationError as exc:
-            raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+        f = load_model(path, _InterpretationFile, error=KnowledgeError)
         entry = next((e for e in _laws_file().laws if e.title == f.law), None)
         if entry is None:
             raise KnowledgeError(f"{path}: 未在 laws.yaml 登记的法规 / law not in laws.yaml: {f.law}")
@@ -238,10 +224,7 @@ class RenumberingMap(_Strict):
 def renumbering_maps() -> list[RenumberingMap]:
     maps: list[RenumberingMap] = []
     for path in sorted((KNOWLEDGE_DIR / "renumbering").glob("*.yaml")):
-        try:
-            m = RenumberingMap.model_validate(_load_yaml(path))
-        except ValidationError as exc:
-            raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+        m = load_model(path, RenumberingMap, error=KnowledgeError)
         if m.relation == "older_version" and m.from_law != m.to_law:
             raise KnowledgeError(f"{path}: older_version maps must stay within one law")
         maps.append(m)

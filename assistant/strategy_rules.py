@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import KnowledgeError, RuleError
+from .datafiles import load_model
 from .models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Stage
 from .settings import KNOWLEDGE_DIR
 
@@ -113,14 +112,7 @@ class StrategyRules(_Strict):
 
 @lru_cache(maxsize=4)
 def load_strategy_rules(path: Path = STRATEGY_FILE) -> StrategyRules:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"策略规则无法读取 / cannot read strategy rules {path}: {exc}") from exc
-    try:
-        return StrategyRules.model_validate(raw)
-    except ValidationError as exc:
-        raise RuleError(f"策略规则格式错误 / invalid strategy rules {path}: {exc}") from exc
+    return load_model(path, StrategyRules)
 
 
 def document_basis(kind: DraftKind) -> list[Basis]:
