@@ -19,6 +19,7 @@ import math
 import re
 from pathlib import Path
 
+from .assess_amounts import find_amounts
 from .assess_rules import CJK, SIGNALS_FILE, CompiledBook, SignalBook, SignalRule, compiled_book, load_signal_book
 from .assess_semantic import get_matcher, semantic_hits
 from .assess_text import SENTENCE_END, CLAUSE_END, Hit, adjust_hits, boundary_after, boundary_before, match_signals, negated, not_a_fact
@@ -57,6 +58,63 @@ def _contradict(text: str, hits: list[Hit], c: CompiledBook, english: bool) -> N
     credibility = _derived(c, "claim_contradicted")
     start, end = (facts[0].start, facts[0].end) if facts else debunks[0].span()
     hits.append(Hit(credibility, start, end, credibility.weight, ["contradicted"]))
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    return boundary_before(text, pos, SENTENCE_END), boundary_after(text, pos, SENTENCE_END)
+
+
+def _undervalue_by_price(text: str, hits: list[Hit], c: CompiledBook, english: bool) -> list[Hit]:
+    """以5万卖给朋友（市价二十多万）: compare a sale price with the stated market price (民法典第五百三十九条).
+
+    Both amounts are read at their lower bound; at or below undervalue_ratio the sale is an undervalue
+    sale, above it a pattern's undervalue hit in that sentence is withdrawn (a fair price is no stripping).
+    """
+    rule = _derived(c, "undervalue_sale")
+    found: list[Hit] = []
+    fair: list[tuple[int, int]] = []
+    for cue in c.cue["market_price"].finditer(text):
+        lo, hi = _sentence(text, cue.start())
+        sale = c.cue["sale"].search(text, lo, hi)
+        if sale is None:
+            continue
+        after = [a for a in find_amounts(text, cue.end(), min(hi, cue.end() + 24))]
+        if not after or after[0].start - cue.end() > 12:
+            continue
+        market = after[0]
+        others = [a for a in find_amounts(text, lo, hi) if a.start != market.start]
+        if not others:
+            continue
+        price = min(others, key=lambda a: abs(a.start - sale.start()))
+        if price.value >= market.value * 1.01 or price.value <= 0:
+            continue
+        if price.value / market.value > c.book.thresholds.undervalue_ratio:
+            fair.append((lo, hi))
+            continue
+        start, end = min(price.start, sale.start()), max(market.end, sale.end())
+        if not any(h.rule.code == "undervalue_sale" and h.start < end and h.end > start for h in hits + found):
+            found += adjust_hits(text, [Hit(rule, start, end, rule.weight, ["price_compared"])], c, english)
+    hits = [h for h in hits if not (h.rule.code == "undervalue_sale" and any(lo <= h.start < hi for lo, hi in fair))]
+    return sorted(hits + found, key=lambda h: (h.start, h.end))
+
+
+def _token_payments(case: Case, text: str, hits: list[Hit], c: CompiledBook) -> None:
+    """每次两三百 on a debt of 二十万, called 敷衍 or paid while buying a car: a gesture, not goodwill."""
+    payments = [h for h in hits if h.rule.code == "partial_payment" and h.weight > 0 and not h.negated]
+    if not payments:
+        return
+    spending = any(h.rule.spending and h.weight > 0 and h.observed for h in hits)
+    debt = float(case.principal.value) if case.principal and case.principal.value else 0.0
+    amounts = find_amounts(text)
+    for h in payments:
+        lo, hi = _sentence(text, h.start)
+        called_token = c.cue["token"].search(text, lo, hi) is not None
+        paid = [a for a in amounts if boundary_before(text, h.start, CLAUSE_END) <= a.start < boundary_after(text, h.end, CLAUSE_END)]
+        owed = debt or max((a.value for a in amounts if not paid or a.start != paid[0].start), default=0.0)
+        tiny = bool(paid and owed and paid[0].value / owed <= c.book.thresholds.token_payment_ratio)
+        if called_token or (tiny and spending):
+            h.weight = h.rule.weight * c.book.modifiers.token_factor
+            h.modifiers.append("token")
 
 
 def _corroborate(text: str, hits: list[Hit], c: CompiledBook) -> None:
@@ -145,9 +203,14 @@ def _decide(ability: float, willingness: float, hits: list[Hit], c: CompiledBook
     trust_semantic = bool(c.book.semantic and c.book.semantic.decisive)
     decisive = any(h.rule.decisive and h.observed and h.weight < 0 and (trust_semantic or "semantic" not in h.modifiers) for h in hits)
     unwilling = any(h.rule.axis is Axis.willingness and h.weight < 0 for h in hits)
+    # 你去告吧，告赢了我也没钱 from someone with any visible means: courtesy elsewhere does not soften a refusal
+    defiant = any(h.rule.defiant and h.observed and h.weight < 0 for h in hits)
+    means = any(h.rule.axis is Axis.ability and h.weight > 0 and h.observed for h in hits)
     if decisive or willingness <= t.bad_faith_willingness:
         margin = (2.0 if decisive else 0.0) + max(0.0, t.bad_faith_willingness - willingness)
         return Category.bad_faith, margin, decisive
+    if defiant and means:
+        return Category.bad_faith, max(0.5, ability) + max(0.0, -willingness), False
     if ability >= t.able_ability and willingness <= t.able_max_willingness and unwilling:
         return Category.bad_faith, (ability - t.able_ability) + (t.able_max_willingness - willingness) + 0.5, False
     cooperative = willingness >= t.cooperative_willingness and ability <= t.cooperative_unable_ability
@@ -231,6 +294,8 @@ def classify(
     english = case.language == "en" or not CJK.search(text)
     lang = "en" if english else "zh"
     hits = _find_hits(text, c, english, semantic, settings)
+    hits = _undervalue_by_price(text, hits, c, english)
+    _token_payments(case, text, hits, c)
     _contradict(text, hits, c, english)
     _corroborate(text, hits, c)
     _from_case_facts(case, hits, c)

@@ -63,6 +63,9 @@ class SignalRule(_Strict):
     reportable: bool | None = None  # default: ability claims are discounted when only reported
     claim: bool = False
     decisive: bool = False
+    # an outright refusal or dare (你去告吧, sue me): with any sign of means it is bad faith, whatever the manners
+    defiant: bool = False
+    spending: bool = False  # money visibly spent (purchases, trips): beside it a pittance repaid is a token payment
     documents: bool = False
     cancels: list[str] = Field(default_factory=list)  # signals this one subsumes (a broken promise is no promise)
     subject_check: bool = True  # false: the creditor experiences it (我联系不上他, 我被拉黑), so 我 may be the subject
@@ -85,7 +88,7 @@ class SignalRule(_Strict):
             raise ValueError(f"{self.code}: a derived signal has no prototypes")
         if len(set(self.prototypes)) != len(self.prototypes):
             raise ValueError(f"{self.code}: duplicate prototypes")
-        if self.decisive and (self.axis is not Axis.willingness or self.weight > 0):
+        if (self.decisive or self.defiant) and (self.axis is not Axis.willingness or self.weight > 0):
             raise ValueError(f"{self.code}: only negative willingness signals can be decisive")
         return self
 
@@ -103,6 +106,10 @@ class Thresholds(_Strict):
     cooperative_willingness: float = Field(gt=0)
     cooperative_unable_ability: float = Field(lt=0)
     credible_willingness: float = Field(gt=0)
+    # a sale at or below this share of the stated market price is an undervalue sale (民法典第五百三十九条)
+    undervalue_ratio: float = Field(gt=0, lt=1)
+    # a payment at or below this share of the debt, while the debtor is seen spending, is a token payment
+    token_payment_ratio: float = Field(gt=0, lt=1)
 
 
 class Modifiers(_Strict):
@@ -114,6 +121,7 @@ class Modifiers(_Strict):
     old_factor_ability: float = Field(ge=0, le=1)
     recent_factor: float = Field(ge=1, le=2)
     repeat_decay: float = Field(ge=0, le=1)
+    token_factor: float = Field(ge=-1, le=0)  # a token payment counts this share of partial_payment (<= 0)
     negation_window_zh: int = Field(ge=1, le=20)
     negation_window_en: int = Field(ge=1, le=60)
 
@@ -131,6 +139,9 @@ class Cues(_Strict):
     old: str
     current: str
     recent: str
+    token: str  # the creditor calls a payment a mere gesture (敷衍, 应付, token amounts)
+    market_price: str  # 市价, 值, worth: the price a sale is measured against
+    sale: str  # 卖, 转让, 过户, sold: a disposal whose price may be compared
 
 
 class SemanticSettings(_Strict):

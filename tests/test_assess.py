@@ -303,3 +303,103 @@ def test_every_cited_article_exists_in_the_statute_db() -> None:
     assert cited
     for law, article in cited:
         assert get_article(law, article) is not None, (law, article)
+
+
+# --------------------------------------------------------------------------- asset stripping, prices, tokens, defiance
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("以5万块卖了", 50_000),
+        ("市价二十多万", 200_000),  # 多: read at the lower bound
+        ("少说十几万", 110_000),
+        ("值二三十万", 200_000),  # a range: its lower end
+        ("每次两三百", 200),
+        ("worth 150,000", 150_000),
+    ],
+)
+def test_approximate_amounts_are_read_at_their_lower_bound(text: str, value: int) -> None:
+    from assistant.assess_amounts import find_amounts
+
+    assert [a.value for a in find_amounts(text)][-1] == value
+
+
+@pytest.mark.parametrize("text", ["2025年他借了钱", "他种了几十亩地", "三百个人"])
+def test_years_and_counts_are_not_money(text: str) -> None:
+    from assistant.assess_amounts import find_amounts
+
+    assert find_amounts(text) == []
+
+
+def test_selling_far_below_the_stated_market_price_is_decisive_despite_courtesy() -> None:
+    a = assess("我催他还钱后第二天，他把越野车以四万块卖给了他同学，那车市价二十来万。他还打电话道歉说会想办法。")
+    assert a.category is Category.bad_faith
+    assert "price_compared" in signal(a, "undervalue_sale").modifiers
+
+
+def test_a_sale_near_the_market_price_is_no_undervalue_sale() -> None:
+    a = assess("他以19万把车卖给了朋友，市价大概20万，卖车的钱先还了我5万。")
+    assert signal(a, "undervalue_sale") is None
+    assert a.category is not Category.bad_faith
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他一直很客气，每次都道歉。可后来我发现他把店里的货和设备都拉到了他弟弟刚注册的新公司。",
+        "老张把原来的公司注销了，又以他老婆的名义重新注册了一家，干的还是老业务。他电话都接。",
+        "He always answers and says sorry, but he dissolved his firm and set up a new company with his son as the legal representative.",
+    ],
+)
+def test_moving_a_business_to_a_relatives_company_is_decisive_despite_politeness(text: str) -> None:
+    a = assess(text)
+    assert a.category is Category.bad_faith
+    assert signal(a, "corporate_shell") is not None
+
+
+def test_a_token_payment_called_a_gesture_is_no_goodwill() -> None:
+    a = assess("他欠我十五万，隔一个月转我两百块，明显是在敷衍。他前阵子刚全款提了辆新车。")
+    pay = signal(a, "partial_payment")
+    assert "token" in pay.modifiers and pay.weight < 0
+    assert a.category is Category.bad_faith
+
+
+def test_a_tiny_payment_beside_visible_spending_is_a_token() -> None:
+    a = assess("他欠我十万，半年只还了三百块，可他儿子在读国际学校，暑假一家人还去了日本。")
+    assert "token" in signal(a, "partial_payment").modifiers
+    assert a.category is Category.bad_faith
+
+
+def test_regular_small_payments_without_spending_stay_goodwill() -> None:
+    a = assess("他失业了，欠我三万，每个月还是会转我五百，说找到工作再多还。")
+    pay = signal(a, "partial_payment")
+    assert pay.weight > 0 and "token" not in pay.modifiers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我上门要钱，他说你去法院告吧，告赢了我也拿不出钱。他老婆开了两家美容院。",
+        "He told me to sue him if I liked, I would get nothing. He just bought a new car.",
+    ],
+)
+def test_a_dare_to_sue_with_any_sign_of_means_is_bad_faith(text: str) -> None:
+    assert assess(text).category is Category.bad_faith
+
+
+def test_a_hardship_claim_the_creditor_finds_to_be_the_opposite_is_contradicted() -> None:
+    a = assess("他说自己被单位辞退了，一问才知道其实是他自己主动离职，跳槽到一家外企当经理。现在我发消息他都已读不回。")
+    assert signal(a, "claim_contradicted") is not None
+    assert a.category is Category.bad_faith
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他家的橘子园今年遭了旱灾，几乎绝收。他把村里开的受灾证明发给我，一直道歉，说拖拉机可以先抵一部分，剩下的分20期还。",
+        "他做装修的那个项目烂尾了，开发商跑路，他拿法院的立案材料给我看，说每月先还我八百。",
+    ],
+)
+def test_documented_hardship_with_an_offer_is_hardship(text: str) -> None:
+    assert assess(text).category is Category.hardship
