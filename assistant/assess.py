@@ -100,7 +100,7 @@ def _undervalue_by_price(text: str, hits: list[Hit], c: CompiledBook, english: b
 
 def _token_payments(case: Case, text: str, hits: list[Hit], c: CompiledBook) -> None:
     """每次两三百 on a debt of 二十万, called 敷衍 or paid while buying a car: a gesture, not goodwill."""
-    payments = [h for h in hits if h.rule.code == "partial_payment" and h.weight > 0 and not h.negated]
+    payments = [h for h in hits if h.rule.payment and h.weight > 0 and not h.negated]
     if not payments:
         return
     spending = any(h.rule.spending and h.weight > 0 and h.observed for h in hits)

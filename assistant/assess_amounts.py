@@ -14,7 +14,7 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "w": 10_000, "W": 10_000, "k": 1000, "K": 1000, "千": 1000, "亿": 100_000_000}
 
 AMOUNT = re.compile(
-    r"(?P<arabic>\d[\d,]*(?:\.\d+)?)\s*(?P<abig>万|亿|千|[kKwW](?![a-zA-Z]))?(?:多|余)?(?P<acur>块钱?|元|rmb|yuan|dollars?|pounds?)?"
+    r"(?P<arabic>\d[\d,]*(?:\.\d+)?)\s*(?P<abig>万|亿|千|\s?(?:million|mn)\b|(?<=\d)m\b|[kKwW](?![a-zA-Z]))?(?:多|余)?(?P<acur>块钱?|元|rmb|yuan|dollars?|pounds?)?"
     r"|(?P<cn>[零〇一二两三四五六七八九十百千几多]*[一二两三四五六七八九十百千几][零〇一二两三四五六七八九十百千几多]*(?:来|多)?)(?P<cbig>万|亿)?(?P<ccur>块钱?|元)?",
 )
 
@@ -62,7 +62,7 @@ def find_amounts(text: str, lo: int = 0, hi: int | None = None) -> list[Amount]:
             except ValueError:
                 continue
             big = m.group("abig")
-            value *= _BIG.get(big, 1) if big else 1
+            value *= (1_000_000 if big.strip().lower() in {"million", "mn", "m"} else _BIG.get(big, 1)) if big else 1
             digits = m.group("arabic")
             # a bare 3+ digit figure (20,000; 150000) is money in a debt story, a year (2025) is not
             bare = ("," in digits or value >= 100) and not re.fullmatch(r"(?:19|20)\d\d", digits) and not _MEASURE_EN.match(text, m.end())

@@ -65,6 +65,7 @@ class SignalRule(_Strict):
     decisive: bool = False
     # an outright refusal or dare (你去告吧, sue me): with any sign of means it is bad faith, whatever the manners
     defiant: bool = False
+    payment: bool = False  # a payment or offer whose size can be weighed against the debt (token or real)
     spending: bool = False  # money visibly spent (purchases, trips): beside it a pittance repaid is a token payment
     documents: bool = False
     cancels: list[str] = Field(default_factory=list)  # signals this one subsumes (a broken promise is no promise)

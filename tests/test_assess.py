@@ -403,3 +403,14 @@ def test_a_hardship_claim_the_creditor_finds_to_be_the_opposite_is_contradicted(
 )
 def test_documented_hardship_with_an_offer_is_hardship(text: str) -> None:
     assert assess(text).category is Category.hardship
+
+
+def test_a_token_monthly_sum_in_english_beside_holidays_is_no_goodwill() -> None:
+    a = assess("He pays me 50 a month on a 40,000 debt, token amounts really, while posting holidays in Thailand.")
+    assert "token" in signal(a, "partial_payment").modifiers
+    assert a.category is Category.bad_faith
+
+
+def test_a_sale_far_below_a_value_given_in_millions_is_an_undervalue_sale() -> None:
+    a = assess("A week after my letter he sold his flat to a friend for 300,000 although it was valued at 1.2 million.")
+    assert a.category is Category.bad_faith
