@@ -121,20 +121,22 @@ def bench_advise_cold(runs: int) -> dict:
     return {"advise_cold_p50_s": _pct(seconds, 0.5), "advise_cold_max_s": max(seconds), "cold_runs": runs}
 
 
-def bench_llm(limit: int) -> dict:
-    from assistant.settings import get_settings
+def bench_llm(limit: int, gguf: Path | None) -> dict:
+    """With --llm-gguf, a local model served by llama_cpp.server; else the configured endpoint, if any."""
+    from assistant.llm import LocalLlamaServer, chat_model, draft_benchmark
 
-    if get_settings().llm_backend == "none":
-        return {}
-    from assistant.llm import draft_benchmark  # provided by the LLM backend module
-
-    return draft_benchmark([row["narrative"] for row in _jsonl("strategy.jsonl")][:limit], today=TODAY)
+    narratives = [row["narrative"] for row in _jsonl("strategy.jsonl")][:limit]
+    if gguf is None:
+        return draft_benchmark(narratives, today=TODAY)
+    with LocalLlamaServer(gguf) as server:
+        return draft_benchmark(narratives, today=TODAY, model=chat_model(base_url=server.base_url, model="local"))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--skip-build", action="store_true", help="skip the index build measurement")
+    parser.add_argument("--llm-gguf", type=Path, default=None, help="also measure LLM drafting with this local GGUF")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     results: dict[str, float | int | str] = {"date": date.today().isoformat(), "cores": os.cpu_count() or 0}
@@ -144,7 +146,7 @@ def main() -> int:
     results.update(bench_checker(rounds=2 if args.quick else 10))
     results.update(bench_advise(limit=10 if args.quick else 40))
     results.update(bench_advise_cold(runs=1 if args.quick else 3))
-    results.update(bench_llm(limit=3 if args.quick else 10))
+    results.update(bench_llm(limit=3 if args.quick else 8, gguf=args.llm_gguf))
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     out_dir = ROOT / "bench" / "results"
