@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,43 +10,25 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from case_factory import make_assessment, make_case
 from assistant.docx_export import EAST_ASIAN_FONT, draft_to_docx
 from assistant.drafting import render_draft
 from assistant.errors import InputError
 from assistant.models import (
-    Assessment,
-    Case,
-    Category,
     CheckedDraft,
-    ContactStatus,
     DraftKind,
-    EvidenceItem,
-    EvidenceKind,
     Fact,
     LegalityReport,
-    Party,
     Tone,
 )
 from assistant.position import legal_position
 from assistant.strategy import plan_strategy
 
-TODAY = date(2026, 11, 28)
-CASE = Case(
-    today=TODAY,
-    creditor=Party(name="李明"),
-    debtor=Party(name="王强"),
-    principal=Fact[Decimal](value=Decimal("50000")),
-    repaid=Fact[Decimal](value=Decimal("10000")),
-    loan_date=Fact[date](value=date(2025, 3, 1)),
-    due_date=Fact[date](value=date(2025, 9, 1)),
-    evidence=[EvidenceItem(kind=EvidenceKind.iou)],
-    contact_status=Fact[ContactStatus](value=ContactStatus.reachable),
-    disputed=Fact[bool](value=False),
-)
+CASE = make_case(repaid=Fact[Decimal](value=Decimal("10000")))
 
 
 def draft_of(kind: DraftKind, language: str = "zh") -> CheckedDraft:
-    assessment = Assessment(category=Category.hardship, confidence=0.7, ability=0.0, willingness=0.0)
+    assessment = make_assessment("hardship")
     position = legal_position(CASE)
     return render_draft(kind, CASE, assessment, position, plan_strategy(CASE, assessment, position), language=language)
 

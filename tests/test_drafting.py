@@ -9,14 +9,13 @@ from decimal import Decimal
 import pytest
 
 import assistant.drafting as drafting
+from case_factory import make_assessment
+from case_factory import make_case as shared_case
 from assistant.drafting import COURT_DOCUMENTS, DraftWithheld, _certify, draft_documents, render_draft
 from assistant.errors import MissingVariableError, TemplateError
 from assistant.models import (
-    Assessment,
     Case,
-    Category,
     CheckedDraft,
-    ContactStatus,
     Draft,
     DraftKind,
     EvidenceItem,
@@ -33,28 +32,17 @@ from assistant.position import legal_position
 from assistant.strategy import document_basis, plan_strategy
 from assistant.templates import LetterTemplate, get_registry, load_templates
 
-TODAY = date(2026, 11, 28)
 
 
 def make_case(**kw) -> Case:
     base = dict(
-        today=TODAY,
-        creditor=Party(name="李明"),
-        debtor=Party(name="王强"),
-        principal=Fact[Decimal](value=Decimal("50000")),
         repaid=Fact[Decimal](value=Decimal("10000")),
-        loan_date=Fact[date](value=date(2025, 3, 1)),
-        due_date=Fact[date](value=date(2025, 9, 1)),
         evidence=[EvidenceItem(kind=EvidenceKind.iou), EvidenceItem(kind=EvidenceKind.transfer_record)],
-        contact_status=Fact[ContactStatus](value=ContactStatus.reachable),
-        disputed=Fact[bool](value=False),
     )
-    base.update(kw)
-    return Case(**base)
+    return shared_case(**{**base, **kw})
 
 
-def assessment(category: str = "unclear") -> Assessment:
-    return Assessment(category=Category(category), confidence=0.7, ability=0.0, willingness=0.0)
+assessment = make_assessment
 
 
 def parts(case: Case, category: str = "unclear"):
@@ -217,7 +205,6 @@ def test_an_unknown_amount_is_a_blank_not_a_number(kind):
 
 def test_a_letter_on_a_loan_with_interest_deducted_upfront_adds_up():
     # 民间借贷规定第二十六条: the principal is what was actually lent
-    from datetime import date
 
     from assistant.api import advise
 

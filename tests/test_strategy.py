@@ -12,47 +12,22 @@ import pytest
 
 from assistant.errors import RuleError
 from assistant.models import (
-    Assessment,
-    Category,
     ContactEvent,
     ContactStatus,
     Eligibility,
-    EvidenceItem,
-    EvidenceKind,
     Fact,
     InterestPosition,
     LegalPosition,
     LimitationPosition,
-    Party,
     Stage,
 )
-from assistant.models import Case
+from case_factory import make_assessment, make_case
 from assistant.strategy import STRATEGY_FILE, load_strategy_rules, plan_strategy
 
 TODAY = date(2026, 11, 28)
 CIVIL_CODE = "中华人民共和国民法典"
 CPL = "中华人民共和国民事诉讼法"
 PRESSURE = re.compile(r"家人|家属|亲友|亲戚|同事|朋友圈|单位|上门|曝光|通讯录")
-
-
-def make_case(**kw) -> Case:
-    base = dict(
-        today=TODAY,
-        creditor=Party(name="李明"),
-        debtor=Party(name="王强"),
-        principal=Fact[Decimal](value=Decimal("50000")),
-        loan_date=Fact[date](value=date(2025, 3, 1)),
-        due_date=Fact[date](value=date(2025, 9, 1)),
-        evidence=[EvidenceItem(kind=EvidenceKind.iou)],
-        contact_status=Fact[ContactStatus](value=ContactStatus.reachable),
-        disputed=Fact[bool](value=False),
-    )
-    base.update(kw)
-    return Case(**base)
-
-
-def make_assessment(category: str = "unclear") -> Assessment:
-    return Assessment(category=Category(category), confidence=0.7, ability=0.0, willingness=0.0)
 
 
 def make_position(*, protected=True, warning=False, expired=False, payment_order=True, above_cap=False) -> LegalPosition:
