@@ -39,7 +39,11 @@ def _set_fonts(run: Run, size: Pt, *, bold: bool = False) -> None:
     run.font.name = LATIN_FONT
     run.font.size = size
     run.bold = bold
-    r_pr = run._element.get_or_add_rPr()
+    _set_east_asian_font(run._element.get_or_add_rPr())
+
+
+def _set_east_asian_font(r_pr) -> None:  # type: ignore[no-untyped-def]
+    # Word takes Chinese glyphs from w:eastAsia, not from font.name (the Latin font)
     r_fonts = r_pr.find(qn("w:rFonts"))
     if r_fonts is None:
         r_fonts = r_pr.makeelement(qn("w:rFonts"), {})
@@ -51,12 +55,7 @@ def _default_style(document) -> None:  # type: ignore[no-untyped-def]
     style = document.styles["Normal"]
     style.font.name = LATIN_FONT
     style.font.size = BODY_SIZE
-    r_pr = style.element.get_or_add_rPr()
-    r_fonts = r_pr.find(qn("w:rFonts"))
-    if r_fonts is None:
-        r_fonts = r_pr.makeelement(qn("w:rFonts"), {})
-        r_pr.append(r_fonts)
-    r_fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    _set_east_asian_font(style.element.get_or_add_rPr())
 
 
 def _blocks(text: str) -> list[list[str]]:
