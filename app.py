@@ -26,8 +26,13 @@ from typing import Any  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from assistant import api  # noqa: E402
-from assistant.ui_facts import apply_fact_edits, carry_user_edits, fact_rows  # noqa: E402
-from assistant.ui_views import (  # noqa: E402
+from assistant.errors import AssistantError, InputError  # noqa: E402
+from assistant.settings import get_settings  # noqa: E402
+from assistant.store.trail import CaseRecord, Store  # noqa: E402
+from assistant.text.masking import install_log_masking  # noqa: E402
+from assistant.ui.facts import apply_fact_edits, carry_user_edits, fact_rows  # noqa: E402
+from assistant.ui.render import STAGE_LABELS, render_assessment, render_report  # noqa: E402
+from assistant.ui.views import (  # noqa: E402
     citation_markdown,
     contact_rows,
     highlight_spans,
@@ -36,11 +41,6 @@ from assistant.ui_views import (  # noqa: E402
     stage_markdown,
     timeline_rows,
 )
-from assistant.errors import AssistantError, InputError  # noqa: E402
-from assistant.masking import install_log_masking  # noqa: E402
-from assistant.render import STAGE_LABELS, render_assessment, render_report  # noqa: E402
-from assistant.settings import get_settings  # noqa: E402
-from assistant.store import CaseRecord, Store  # noqa: E402
 
 log = logging.getLogger("assistant.app")
 
@@ -115,9 +115,9 @@ def _docx_path(record: CaseRecord, index: int) -> str | None:
     if record.latest_advice is None or not 0 <= index < len(record.latest_drafts):
         return None
     try:
-        from assistant.docx_export import draft_to_docx
+        from assistant.drafting.docx import draft_to_docx
     except ImportError:
-        log.warning("assistant.docx_export is not available: Word download disabled")
+        log.warning("assistant.drafting.docx is not available: Word download disabled")
         return None
     draft = record.latest_drafts[index]
     folder = get_settings().data_dir / "exports"

@@ -11,9 +11,9 @@ import json
 import sys
 from datetime import date
 
-from . import api
-from .errors import AssistantError
-from .render import render_advice, render_assessment, render_citations, render_report
+from assistant import api
+from assistant.errors import AssistantError
+from assistant.ui.render import render_advice, render_assessment, render_citations, render_report
 
 
 def _read_text(arg: str | None) -> str:

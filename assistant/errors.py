@@ -47,3 +47,13 @@ class LLMError(AssistantError):
 
 class StorageError(AssistantError):
     """The audit-trail database could not be read or written."""
+
+
+class DraftWithheld(AssistantError):
+    """A draft failed the legality check and could not be rewritten, or its debt is unprotected: it is not handed out."""
+
+    def __init__(self, kind: str, codes: list[str] | None = None, report: object | None = None) -> None:
+        self.kind = kind
+        self.codes = sorted(codes or [])
+        self.report = report  # the LegalityReport that withheld it, when there is one
+        super().__init__(f"草稿未通过合法性审查，已扣留 / draft {kind} withheld: {', '.join(self.codes) or '?'}")

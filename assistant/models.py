@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -136,11 +136,23 @@ class Case(Model):
     province: Fact[str] | None = None
 
     @property
-    def outstanding(self) -> Decimal | None:
+    def principal_lent(self) -> Decimal | None:
+        """The principal actually lent: interest taken out in advance (砍头息) was never lent
+        (民间借贷规定第二十六条: the amount actually delivered is the principal)."""
         if self.principal is None:
             return None
+        upfront = self.interest_deducted_upfront.value if self.interest_deducted_upfront else Decimal(0)
+        return max(self.principal.value - upfront, Decimal(0))
+
+    @property
+    def outstanding(self) -> Decimal | None:
+        """What is owed in principal: the principal actually lent less what was repaid. The one
+        definition that the legal position, the drafts and the checker all use."""
+        lent = self.principal_lent
+        if lent is None:
+            return None
         repaid = self.repaid.value if self.repaid else Decimal(0)
-        return max(self.principal.value - repaid, Decimal(0))
+        return max(lent - repaid, Decimal(0))
 
 
 # --------------------------------------------------------------------------- assessment
@@ -393,7 +405,7 @@ class DraftKind(str, Enum):
 
 
 class Draft(Model):
-    """An unchecked draft. Never leaves the drafting module: see CheckedDraft."""
+    """An unchecked draft, as drafting renders it; the checker turns it into a CheckedDraft."""
 
     kind: DraftKind
     language: Literal["zh", "en"] = "zh"
@@ -405,7 +417,11 @@ class Draft(Model):
 
 
 class CheckedDraft(Model):
-    """A draft together with the legality report computed on exactly its text."""
+    """A draft together with the legality report computed on exactly its text.
+
+    Plain data: only `assistant.checker.certify` makes one (check, rewrite or withhold), so a
+    CheckedDraft in the flow always carries the verdict on its own text.
+    """
 
     kind: DraftKind
     language: Literal["zh", "en"] = "zh"
@@ -416,16 +432,6 @@ class CheckedDraft(Model):
     origin: Literal["template", "llm"] = "template"
     report: LegalityReport
 
-    @model_validator(mode="after")
-    def _report_is_recomputed(self, info: ValidationInfo) -> CheckedDraft:
-        # The verdict is never taken on trust: it is recomputed from exactly this text, so no
-        # CheckedDraft can carry a report that does not belong to its text. Pass the case as
-        # validation context (model_validate(..., context={"case": case})) for case-aware checks.
-        from .checker import check
-
-        case = info.context.get("case") if isinstance(info.context, dict) else None
-        self.report = check(self.text, case)
-        return self
 
 
 class Advice(Model):

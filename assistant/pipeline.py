@@ -1,6 +1,7 @@
-"""The one direction of flow: intake → assess → legal position → retrieve → plan → draft → check.
+"""The one direction of flow: intake → assess → legal position → law → plan → drafting → checker.
 
-Each step is its own module; this file only wires them and gathers the law the advice stands on.
+Each step is its own package; this file only wires them, lets a configured LLM help where it may,
+and gathers the law the advice stands on. Every draft passes the checker before it leaves.
 """
 
 from __future__ import annotations
@@ -8,8 +9,17 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from .errors import AssistantError
-from .models import Advice, Basis, Case, CheckedDraft, Citation, LegalPosition
+from assistant.assess import classify
+from assistant.checker import certify_all, check
+from assistant.drafting import draft_documents
+from assistant.errors import AssistantError
+from assistant.intake import extract_case, merge_cases
+from assistant.law import get_article, get_retriever
+from assistant.llm import draft_with_llm, extract_with_llm
+from assistant.models import Advice, Basis, Case, CheckedDraft, Citation, LegalPosition
+from assistant.plan import plan_strategy
+from assistant.position import legal_position
+from assistant.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +28,6 @@ RETRIEVED_PER_ADVICE = 3
 
 
 def run(narrative: str, *, case: Case | None = None, today: date) -> Advice:
-    from .assess import classify
-    from .drafting import draft_documents
-    from .intake import extract_case
-    from .position import legal_position
-    from .strategy import plan_strategy
-
     warnings: list[str] = []
     if case is None:
         case = extract_case(narrative, today=today)
@@ -36,7 +40,7 @@ def run(narrative: str, *, case: Case | None = None, today: date) -> Advice:
     position = legal_position(case)
     strategy = plan_strategy(case, assessment, position)
     citations = gather_citations(case, position, [b for step in strategy.steps for b in step.basis], warnings)
-    drafts = draft_documents(case, assessment, position, strategy, citations)
+    drafts = certify_all(draft_documents(case, assessment, position, strategy, citations), case)
     drafts = _with_llm_prose(drafts, case, citations, warnings)
     return Advice(
         case=case,
@@ -54,14 +58,9 @@ def run(narrative: str, *, case: Case | None = None, today: date) -> Advice:
 
 def _with_llm_facts(case: Case, warnings: list[str]) -> Case:
     """Merge LLM-extracted facts when an LLM is configured; the rule facts win on numbers."""
-    from .settings import get_settings
-
     if get_settings().llm_backend == "none":
         return case
     try:
-        from .llm import extract_with_llm
-        from .intake import merge_cases
-
         return merge_cases(case, extract_with_llm(case.narrative, today=case.today))
     except AssistantError as exc:
         warnings.append(f"LLM 不可用，已使用规则提取 / LLM unavailable, rule extraction used: {exc.user_message}")
@@ -70,14 +69,10 @@ def _with_llm_facts(case: Case, warnings: list[str]) -> Case:
 
 def _with_llm_prose(drafts: list[CheckedDraft], case: Case, citations: list[Citation], warnings: list[str]) -> list[CheckedDraft]:
     """Let a configured LLM polish the first draft; it passes the same checker or the template stays."""
-    from .settings import get_settings
-
     if get_settings().llm_backend == "none" or not drafts:
         return drafts
-    from .llm import draft_with_llm
-
     try:
-        improved, attempts = draft_with_llm(drafts[0], case, law=[c.label() for c in citations[:6]])
+        improved, attempts = draft_with_llm(drafts[0], case, law=[c.label() for c in citations[:6]], check=check)
     except AssistantError as exc:
         warnings.append(f"LLM 不可用，已使用模板文书 / LLM unavailable, template draft used: {exc.user_message}")
         return drafts
@@ -92,8 +87,6 @@ def gather_citations(case: Case, position: LegalPosition, plan_basis: list[Basis
     Exact lookups come first: a citation the advice relies on must be the article itself, never a
     neighbour the retriever happened to rank higher.
     """
-    from .statutes import get_article
-
     wanted: list[Basis] = [*plan_basis]
     for part in (position.interest, position.limitation, position.payment_order, position.fees):
         if part is not None:
@@ -113,8 +106,6 @@ def gather_citations(case: Case, position: LegalPosition, plan_basis: list[Basis
         citations.append(found)
 
     try:
-        from .retrieval import get_retriever
-
         added = 0
         for hit in get_retriever().search((case.narrative or "借款到期不还")[:500], k=RETRIEVED_PER_ADVICE + len(seen)):
             key = (hit.law, hit.article)

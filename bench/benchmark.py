@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,13 +48,13 @@ def bench_index_build() -> dict:
         if models.exists():
             os.symlink(models, Path(tmp) / "models")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.index", "build", "--force"], cwd=ROOT, env=env, check=True,
+        subprocess.run([sys.executable, "-m", "assistant.law.index", "build", "--force"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return {"index_build_s": time.perf_counter() - started}
 
 
 def bench_retrieval(limit: int) -> dict:
-    from assistant.retrieval import get_retriever
+    from assistant.law.retrieval import get_retriever
 
     queries = [row["query"] for row in _jsonl("retrieval.jsonl")][:limit]
     retriever = get_retriever()
@@ -81,7 +82,7 @@ def bench_retrieval(limit: int) -> dict:
 
 
 def bench_checker(rounds: int) -> dict:
-    from assistant.checker import check
+    from assistant.checker.check import check
 
     texts = [row["text"] for row in _jsonl("legality.jsonl")]
     check(texts[0])
@@ -121,9 +122,37 @@ def bench_advise_cold(runs: int) -> dict:
     return {"advise_cold_p50_s": _pct(seconds, 0.5), "advise_cold_max_s": max(seconds), "cold_runs": runs}
 
 
+def draft_benchmark(narratives: list[str], *, today: date, model=None) -> dict[str, float]:
+    """Latency per LLM draft and how often the first LLM draft passed (for bench/benchmark.py).
+
+    The advice comes from the template path; the model (the configured one by default) then
+    polishes each first draft through the same gate as in production."""
+    from assistant.api import advise, check
+    from assistant.llm.client import chat_model, draft_with_llm
+
+    model = model or chat_model()
+    if model is None:
+        return {}
+    stats = []
+    for text in narratives:
+        advice = advise(text, today=today)
+        if not advice.drafts:
+            continue
+        law = [c.label() for c in advice.citations[:5]]
+        stats.append(draft_with_llm(advice.drafts[0], advice.case, law=law, check=check, model=model)[1])
+    seconds = [s.seconds for s in stats]
+    return {
+        "llm_drafts": len(stats),
+        "llm_draft_p50_s": statistics.median(seconds),
+        "llm_draft_max_s": max(seconds),
+        "llm_first_try_pass_rate": sum(s.first_try_passed for s in stats) / len(stats),
+        "llm_used_rate": sum(s.used_llm for s in stats) / len(stats),
+    }
+
+
 def bench_llm(limit: int, gguf: Path | None) -> dict:
     """With --llm-gguf, a local model served by llama_cpp.server; else the configured endpoint, if any."""
-    from assistant.llm import LocalLlamaServer, chat_model, draft_benchmark
+    from assistant.llm.client import LocalLlamaServer, chat_model
 
     narratives = [row["narrative"] for row in _jsonl("strategy.jsonl")][:limit]
     if gguf is None:

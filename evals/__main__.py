@@ -1,3 +1,3 @@
-from .runner import main
+from evals.runner import main
 
 raise SystemExit(main())

@@ -90,12 +90,12 @@ def evaluate_classification(classify_fn: Callable[[str], Any], path: Path | str 
 
 def _default_classifier(semantic: bool = True) -> Callable[[str], Any]:
     """The public API's path (intake, then classify) when intake exists; otherwise the narrative alone."""
-    from assistant.assess import classify
+    from assistant.assess.classify import classify
     from assistant.models import Case
 
     try:
         from assistant.api import assess
-        from assistant.intake import extract_case
+        from assistant.intake.extract import extract_case
     except ImportError:
 
         def run(text: str) -> Any:

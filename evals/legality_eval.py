@@ -187,7 +187,7 @@ def _template_sentences() -> list[tuple[str, str, str]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for t in data.get("templates", []):
             lang = t.get("language", "zh")
-            body = re.sub(r"\$\{(\w+)\}", lambda m: "" if m.group(1).endswith("clause") else _SAMPLE_VALUES.get(lang, "X"),
+            body = re.sub(r"\$\{(\w+)\}", lambda m, lang=lang: "" if m.group(1).endswith("clause") else _SAMPLE_VALUES.get(lang, "X"),
                           t.get("body", ""))  # fmt: skip
             out.append((body, lang, f"template:{t.get('kind')}/{lang}/{t.get('tone', '')}"))
     return out
@@ -195,9 +195,9 @@ def _template_sentences() -> list[tuple[str, str, str]]:
 
 def build_examples(dev_paths: list[Path] | None = None) -> list[dict[str, Any]]:
     """Sentence-level labelled examples from the dev set, the lawful templates and the lawful sentences file."""
-    from assistant.checker import Segments, check
-    from assistant.checker_statistical import sentence_spans
-    from assistant.rules import RULES_DIR
+    from assistant.checker.check import Segments, check
+    from assistant.checker.rules import RULES_DIR
+    from assistant.checker.statistical import sentence_spans
 
     rows: dict[str, dict[str, Any]] = {}
 
@@ -237,7 +237,7 @@ def build_examples(dev_paths: list[Path] | None = None) -> list[dict[str, Any]]:
 
 
 def write_examples(path: Path | None = None) -> int:
-    from assistant.rules import RULES_DIR
+    from assistant.checker.rules import RULES_DIR
 
     path = path or RULES_DIR / "examples.jsonl"
     rows = build_examples()
@@ -265,7 +265,7 @@ def _print(result: dict[str, Any], path: Path | str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.checker import check
+    from assistant.checker.check import check
 
     args = sys.argv[1:] if argv is None else argv
     if args == ["--build-examples"]:

@@ -129,7 +129,7 @@ def main() -> int:
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from assistant.retrieval import get_retriever
+    from assistant.law.retrieval import get_retriever
 
     retriever = get_retriever()
     retriever.search("预热 warm-up")  # load the model before timing

@@ -69,24 +69,21 @@ def load_thresholds(path: Path) -> Thresholds:
 
 def run_classification(data: Path) -> dict[str, Any]:
     from assistant.api import assess
-
-    from .classify_eval import evaluate_classification
+    from evals.classify_eval import evaluate_classification
 
     return evaluate_classification(lambda text: assess(text, today=EVAL_TODAY), data / "classify.jsonl")
 
 
 def run_legality(data: Path) -> dict[str, Any]:
-    from assistant.checker import check
-
-    from .legality_eval import evaluate_legality
+    from assistant.checker.check import check
+    from evals.legality_eval import evaluate_legality
 
     return evaluate_legality(check, data / "legality.jsonl")
 
 
 def run_retrieval(data: Path) -> dict[str, Any]:
-    from assistant.retrieval import get_retriever
-
-    from .retrieval_eval import evaluate_retrieval, peer_search_fn
+    from assistant.law.retrieval import get_retriever
+    from evals.retrieval_eval import evaluate_retrieval, peer_search_fn
 
     ours = evaluate_retrieval(get_retriever().search, data / "retrieval.jsonl")
     try:
@@ -111,16 +108,16 @@ class _Recorder:
 
 
 def run_strategy(recorder: _Recorder, data: Path) -> dict[str, Any]:
-    from .strategy_eval import evaluate_strategy
+    from evals.strategy_eval import evaluate_strategy
 
     return evaluate_strategy(recorder, data / "strategy.jsonl")
 
 
 def citation_validity(advices: list[Any]) -> dict[str, Any]:
     """Share of articles cited anywhere in the advice (citations list and draft texts) that exist and are current."""
-    from assistant.citations import verify_citations
+    from assistant.law.citations import verify_citations
+    from assistant.law.statutes import get_article
     from assistant.models import CitationStatus
-    from assistant.statutes import get_article
 
     total = valid = secondary = 0
     invalid: list[str] = []

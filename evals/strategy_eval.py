@@ -23,7 +23,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.assess import classify
+from assistant.checker import certify_all
+from assistant.drafting import draft_documents
+from assistant.intake import extract_case
 from assistant.models import Advice
+from assistant.plan import plan_strategy
+from assistant.position import legal_position
 
 DEFAULT_PATH = Path(__file__).with_name("strategy.jsonl")
 EVAL_TODAY = date(2026, 11, 28)
@@ -50,17 +56,11 @@ def instalments_add_up(advice: Advice) -> bool | None:
 
 def minimal_advise(narrative: str, today: date = EVAL_TODAY) -> Advice:
     """intake → assess → position → plan → drafts, without retrieval."""
-    from assistant.assess import classify
-    from assistant.drafting import draft_documents
-    from assistant.intake import extract_case
-    from assistant.position import legal_position
-    from assistant.strategy import plan_strategy
-
     case = extract_case(narrative, today=today)
     assessment = classify(case)
     position = legal_position(case)
     strategy = plan_strategy(case, assessment, position)
-    drafts = draft_documents(case, assessment, position, strategy)
+    drafts = certify_all(draft_documents(case, assessment, position, strategy), case)
     return Advice(
         case=case, assessment=assessment, position=position, stage=strategy.stage, stage_reason=strategy.reason,
         plan=strategy.steps, negotiation=strategy.negotiation, citations=[], drafts=drafts, warnings=strategy.warnings,

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.article_numbers import (
+from assistant.law.statutes import _db_path
+from assistant.text.article_numbers import (
     normalise_article,
     parse_article,
     parse_chinese_number,
     to_chinese_article,
     to_chinese_number,
 )
-from assistant.statutes import _db_path
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.assess import SIGNALS_FILE, classify, load_signal_book
+from assistant.assess.classify import SIGNALS_FILE, classify, load_signal_book
 from assistant.errors import KnowledgeError, RuleError
 from assistant.models import Assessment, Case, Category, ContactStatus, Fact, Span
 
@@ -296,7 +296,7 @@ def test_rule_errors_are_knowledge_errors() -> None:
 
 
 def test_every_cited_article_exists_in_the_statute_db() -> None:
-    from assistant.statutes import get_article
+    from assistant.law.statutes import get_article
 
     book = load_signal_book().book
     cited = {(b.law, b.article) for s in book.signals for b in s.basis}
@@ -320,14 +320,14 @@ def test_every_cited_article_exists_in_the_statute_db() -> None:
     ],
 )
 def test_approximate_amounts_are_read_at_their_lower_bound(text: str, value: int) -> None:
-    from assistant.assess_amounts import find_amounts
+    from assistant.text.money import find_amounts
 
     assert [a.value for a in find_amounts(text)][-1] == value
 
 
 @pytest.mark.parametrize("text", ["2025年他借了钱", "他种了几十亩地", "三百个人"])
 def test_years_and_counts_are_not_money(text: str) -> None:
-    from assistant.assess_amounts import find_amounts
+    from assistant.text.money import find_amounts
 
     assert find_amounts(text) == []
 

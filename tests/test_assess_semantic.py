@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.assess import SIGNALS_FILE, classify
-from assistant.assess_rules import compiled_book
-from assistant.assess_semantic import clauses, get_matcher
-from assistant.assess_text import match_signals
+from assistant.assess.classify import SIGNALS_FILE, classify
+from assistant.assess.rules import compiled_book
+from assistant.assess.semantic import clauses, get_matcher
+from assistant.assess.text import match_signals
 from assistant.models import Assessment, Case, Category
 from assistant.settings import Settings
 
@@ -134,7 +134,7 @@ def test_without_a_model_classification_falls_back_to_patterns_with_a_warning(tm
     broken.mkdir()
     settings = Settings(embedding_model=str(broken), data_dir=tmp_path)
     text = "他们单位把他那个岗位撤掉了。后来他把我拉黑了。"
-    with caplog.at_level(logging.WARNING, logger="assistant.assess_semantic"):
+    with caplog.at_level(logging.WARNING, logger="assistant.assess.semantic"):
         result = assess(text, settings=settings)
     assert result.model_dump() == assess(text, semantic=False).model_dump()
     assert any("patterns only" in r.getMessage() for r in caplog.records)

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from test_app_e2e import CASE, free_port, start_app, stop_app
 
 CHROMIUM = Path("/usr/bin/chromium")

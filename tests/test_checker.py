@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.checker import check
+from assistant.checker.check import check
 from assistant.models import Case, Fact, LegalityReport, Party, PartyKind, Rate, RatePeriod, Severity
 
 TODAY = date(2026, 11, 28)

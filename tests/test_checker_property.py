@@ -7,8 +7,8 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.checker import check
-from assistant.rewrite import rewrite
+from assistant.checker.check import check
+from assistant.checker.rewrite import rewrite
 
 # words the rules react to, so that generated text reaches the context logic and not only the prefilters
 TRIGGERS = ["老赖", "坐牢", "不会", "上门", "你家", "法院", "传票已经签发", "通讯录", "年利率", "%", "月息3分", "每隔",

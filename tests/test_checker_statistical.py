@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import yaml
 
-from assistant.checker import Segments, _statistical_findings, check
-from assistant.checker_statistical import build_proposer, load_config, proposer_for, sentence_spans
+from assistant.checker.check import Segments, _statistical_findings, check
+from assistant.checker.rules import RULES_DIR, get_registry, load_rules
+from assistant.checker.statistical import build_proposer, load_config, proposer_for, sentence_spans
 from assistant.errors import RuleError
 from assistant.models import ViolationCode
-from assistant.rules import RULES_DIR, get_registry, load_rules
 
 # in the training examples and well above its code's threshold; no pattern matches it
 DETENTION_ONLY_BY_PROPOSER = "今天你不把钱拿出来，就在我们办公室待着，哪儿也别去。"

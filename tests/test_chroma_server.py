@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import build_units
-from assistant.index import build_index, index_status
+from assistant.law.corpus import build_units
+from assistant.law.index import build_index, index_status
 from assistant.settings import get_settings
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -59,7 +59,7 @@ def chroma_server(tmp_path_factory):
 
 
 def test_search_through_a_chroma_server(chroma_server, tmp_path):
-    from assistant.retrieval import Retriever
+    from assistant.law.retrieval import Retriever
 
     shared_models = get_settings().data_dir / "models"
     shared_models.mkdir(parents=True, exist_ok=True)

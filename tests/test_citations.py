@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.citations import find_citations, verify_citations
+from assistant.law.citations import find_citations, verify_citations
 from assistant.models import CitationStatus
 
 V, REPEALED, RENUM, NONE, UNKNOWN = (

@@ -6,13 +6,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from case_factory import make_assessment, make_case
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from case_factory import make_assessment, make_case
-from assistant.docx_export import EAST_ASIAN_FONT, draft_to_docx
-from assistant.drafting import render_draft
+from assistant.checker import certify
+from assistant.drafting.documents import render_draft
+from assistant.drafting.docx import EAST_ASIAN_FONT, draft_to_docx
 from assistant.errors import InputError
 from assistant.models import (
     CheckedDraft,
@@ -21,8 +22,8 @@ from assistant.models import (
     LegalityReport,
     Tone,
 )
-from assistant.position import legal_position
-from assistant.strategy import plan_strategy
+from assistant.plan.strategy import plan_strategy
+from assistant.position.calculate import legal_position
 
 CASE = make_case(repaid=Fact[Decimal](value=Decimal("10000")))
 
@@ -30,7 +31,8 @@ CASE = make_case(repaid=Fact[Decimal](value=Decimal("10000")))
 def draft_of(kind: DraftKind, language: str = "zh") -> CheckedDraft:
     assessment = make_assessment("hardship")
     position = legal_position(CASE)
-    return render_draft(kind, CASE, assessment, position, plan_strategy(CASE, assessment, position), language=language)
+    draft = render_draft(kind, CASE, assessment, position, plan_strategy(CASE, assessment, position), language=language)
+    return certify(draft, CASE)
 
 
 def open_docx(data: bytes):
@@ -84,9 +86,16 @@ def test_english_letter_exports(tmp_path):
     assert "RMB 40,000.00" in text and "Letter of demand" in text
 
 
-def test_only_checked_lawful_drafts_can_be_exported():
-    failing = CheckedDraft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款", report=LegalityReport(legal=True),
-                           text="再不还钱就打断你的腿。")
+def test_a_draft_whose_report_was_not_computed_on_its_text_is_not_exported():
+    forged = CheckedDraft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款", report=LegalityReport(legal=True),
+                          text="再不还钱就打断你的腿。")
+    with pytest.raises(InputError):
+        draft_to_docx(forged, CASE)
+
+
+def test_a_draft_the_checker_failed_is_not_exported():
+    failing = CheckedDraft(kind=DraftKind.sms_reminder, tone=Tone.firm, title="催款", text="再不还钱就打断你的腿。",
+                           report=LegalityReport(legal=False, checked_chars=11))
     with pytest.raises(InputError):
         draft_to_docx(failing, CASE)
     with pytest.raises(InputError):

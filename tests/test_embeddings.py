@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.embeddings import E5_PROMPTS, SentenceEmbeddings, load_model
+from assistant.text.embeddings import E5_PROMPTS, SentenceEmbeddings, load_model
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,21 @@ import pytest
 from pydantic import BaseModel
 
 from assistant.errors import RuleError
-from assistant.intake import extract_case, merge_cases, missing_facts
-from assistant.intake_lexicon import INTAKE_DIR, load_lexicon
-from assistant.models import Case, ContactEvent, ContactStatus, EvidenceItem, EvidenceKind, Fact, Party, PartyKind, Rate, RatePeriod, Span
+from assistant.intake.extract import extract_case, merge_cases, missing_facts
+from assistant.intake.lexicon import INTAKE_DIR, load_lexicon
+from assistant.models import (
+    Case,
+    ContactEvent,
+    ContactStatus,
+    EvidenceItem,
+    EvidenceKind,
+    Fact,
+    Party,
+    PartyKind,
+    Rate,
+    RatePeriod,
+    Span,
+)
 
 TODAY = date(2026, 11, 28)
 D = Decimal

@@ -9,8 +9,16 @@ from decimal import Decimal
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant.checker import check
 from assistant.errors import LLMError, MissingVariableError
-from assistant.llm import LLMCaseFacts, chat_model, draft_with_llm, facts_to_case, grounding_problems, load_prompt
+from assistant.llm.client import (
+    LLMCaseFacts,
+    chat_model,
+    draft_with_llm,
+    facts_to_case,
+    grounding_problems,
+    load_prompt,
+)
 from assistant.models import Case, Fact
 
 TODAY = date(2026, 11, 28)
@@ -58,7 +66,7 @@ def test_a_threatening_llm_draft_is_fed_back_and_the_fixed_one_is_used(template)
     draft, case = template
     threat = "张三，再不还钱我就去你单位找你领导，让你在公司待不下去！"
     model = FakeListChatModel(responses=[threat, draft.text.replace("您好", "您好，希望您一切顺利")])
-    result, attempts = draft_with_llm(draft, case, law=[], model=model)
+    result, attempts = draft_with_llm(draft, case, law=[], check=check, model=model)
     assert attempts.attempts == 2 and attempts.used_llm and not attempts.first_try_passed
     assert any("THIRD_PARTY_DISCLOSURE" in p or "HARASSMENT" in p for p in attempts.problems[0])
     assert result.origin == "llm" and result.report.legal
@@ -67,7 +75,7 @@ def test_a_threatening_llm_draft_is_fed_back_and_the_fixed_one_is_used(template)
 def test_when_every_try_fails_the_checked_template_is_returned(template):
     draft, case = template
     model = FakeListChatModel(responses=["不还钱就让你坐牢！"] * 5)
-    result, attempts = draft_with_llm(draft, case, law=[], model=model)
+    result, attempts = draft_with_llm(draft, case, law=[], check=check, model=model)
     assert not attempts.used_llm
     assert result == draft and result.report.legal
 
@@ -75,7 +83,7 @@ def test_when_every_try_fails_the_checked_template_is_returned(template):
 def test_an_unreachable_endpoint_is_an_llm_error_not_a_crash():
     model = chat_model(base_url="http://127.0.0.1:9/v1", model="none")
     with pytest.raises(LLMError):
-        from assistant.llm import extract_with_llm
+        from assistant.llm.client import extract_with_llm
 
         extract_with_llm(NARRATIVE, today=TODAY, model=model)
 
@@ -89,7 +97,7 @@ def test_with_no_llm_configured_advice_is_unchanged_and_says_nothing_about_llms(
 
 
 def test_rule_facts_win_over_llm_facts_on_numbers():
-    from assistant.intake import extract_case, merge_cases
+    from assistant.intake.extract import extract_case, merge_cases
 
     rules = extract_case(NARRATIVE, today=TODAY)
     llm = Case(narrative=NARRATIVE, today=TODAY, principal=Fact[Decimal](value=Decimal("1000000"), origin="llm"))
@@ -97,7 +105,7 @@ def test_rule_facts_win_over_llm_facts_on_numbers():
 
 
 def test_years_and_article_numbers_are_not_money_but_wan_is():
-    from assistant.llm import _numbers
+    from assistant.llm.client import _numbers
 
     found = _numbers("您于2025年3月1日借款80,000.00元，依据第五百七十七条（第577条），尚欠8万元，另付¥1,200.5")
     assert found == {Decimal("80000.00"), Decimal("1200.50")}

@@ -11,7 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.llm_models import GEMMA_FILE, QWEN_FILE, models_dir
+from assistant.api import advise
+from assistant.checker import check
+from assistant.llm.client import LocalLlamaServer, chat_model, draft_with_llm, extract_with_llm
+from assistant.llm.models import GEMMA_FILE, QWEN_FILE, models_dir
+from assistant.settings import get_settings
 
 pytestmark = pytest.mark.llm
 TODAY = date(2026, 11, 28)
@@ -30,7 +34,6 @@ def _model_or_skip(name: str):
 
 @pytest.fixture(scope="module")
 def qwen():
-    from assistant.llm import LocalLlamaServer
 
     with LocalLlamaServer(_model_or_skip(QWEN_FILE)) as server:
         yield server
@@ -38,7 +41,6 @@ def qwen():
 
 @pytest.fixture
 def llm_settings(monkeypatch):
-    from assistant.settings import get_settings
 
     def use(server):
         monkeypatch.setenv("DEBT_LLM_BACKEND", "openai")
@@ -51,14 +53,12 @@ def llm_settings(monkeypatch):
 
 
 def test_qwen_extracts_the_principal_through_the_openai_compatible_path(qwen):
-    from assistant.llm import chat_model, extract_with_llm
 
     case = extract_with_llm(CASE, today=TODAY, model=chat_model(base_url=qwen.base_url, model="local"))
     assert case.principal is not None and case.principal.value == Decimal("80000")
 
 
 def test_advice_with_a_real_llm_only_carries_drafts_that_pass_the_checker(qwen, llm_settings):
-    from assistant.api import advise
 
     llm_settings(qwen)
     advice = advise(CASE, today=TODAY)
@@ -67,7 +67,6 @@ def test_advice_with_a_real_llm_only_carries_drafts_that_pass_the_checker(qwen, 
 
 
 def test_prompt_injection_in_the_case_never_yields_a_failing_draft(qwen, llm_settings):
-    from assistant.api import advise, check
 
     llm_settings(qwen)
     advice = advise(INJECTION, today=TODAY)
@@ -76,13 +75,11 @@ def test_prompt_injection_in_the_case_never_yields_a_failing_draft(qwen, llm_set
 
 
 def test_garbage_from_a_base_model_is_caught_and_the_template_is_used():
-    from assistant.api import advise
-    from assistant.llm import LocalLlamaServer, chat_model, draft_with_llm
 
     advice = advise(CASE, today=TODAY)  # no LLM configured: the checked template drafts
     with LocalLlamaServer(_model_or_skip(GEMMA_FILE), n_ctx=4096) as gemma:
         model = chat_model(base_url=gemma.base_url, model="local")
-        result, attempts = draft_with_llm(advice.drafts[0], advice.case, law=[], model=model)
+        result, attempts = draft_with_llm(advice.drafts[0], advice.case, law=[], check=check, model=model)
     assert not attempts.used_llm and attempts.attempts >= 2
     assert all(problems for problems in attempts.problems), "every garbage reply was rejected with reasons"
     assert result == advice.drafts[0] and result.report.legal

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from assistant.masking import PiiMaskingFilter, install_log_masking, mask_pii
+from assistant.text.masking import PiiMaskingFilter, install_log_masking, mask_pii
 
 
 @pytest.mark.parametrize("line, expected", [

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import InputError
-from assistant.negotiation import add_months, instalment_plan
+from assistant.plan.negotiation import add_months, instalment_plan
 
 TODAY = date(2026, 11, 28)
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.numerals import find_amounts, parse_amount, parse_number, parse_small_int
+from assistant.text.numerals import find_amounts, parse_amount, parse_number, parse_small_int
 
 
 @pytest.mark.parametrize(

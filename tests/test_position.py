@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant import position_tables
+import assistant.position.tables as position_tables
 from assistant.errors import InputError, RuleError
 from assistant.models import (
     Basis,
@@ -30,7 +30,7 @@ from assistant.models import (
     Rate,
     RatePeriod,
 )
-from assistant.position import (
+from assistant.position.calculate import (
     court_fees,
     interest_position,
     legal_position,
@@ -39,7 +39,7 @@ from assistant.position import (
     payment_order_eligibility,
     small_claims_eligibility,
 )
-from assistant.settings import get_settings
+from assistant.settings import KNOWLEDGE_DIR, get_settings
 
 TODAY = date(2026, 11, 28)
 
@@ -482,18 +482,13 @@ def test_every_statute_article_cited_exists_in_the_statute_db():
     ],
     ids=["unknown key", "unordered rates", "gap in bands", "province row without year"],
 )
-def test_malformed_tables_fail_loudly(tmp_path, monkeypatch, name, loader, breakage):
-    text = (position_tables.KNOWLEDGE_DIR / name).read_text(encoding="utf-8")
+def test_malformed_tables_fail_loudly(tmp_path, name, loader, breakage):
+    text = (KNOWLEDGE_DIR / name).read_text(encoding="utf-8")
     old, new = breakage
     assert old in text
     (tmp_path / name).write_text(text.replace(old, new), encoding="utf-8")
-    monkeypatch.setattr(position_tables, "KNOWLEDGE_DIR", tmp_path)
-    loader.cache_clear()
-    try:
-        with pytest.raises(RuleError):
-            loader()
-    finally:
-        loader.cache_clear()
+    with pytest.raises(RuleError):
+        loader(tmp_path)
 
 
 def test_debtor_acts_before_the_first_demand_do_not_move_an_open_ended_period():
@@ -523,15 +518,12 @@ def test_english_gambling_reason():
     assert position.unprotected_reason.startswith("Gambling debts are not protected")
 
 
-def test_a_province_row_supplies_the_threshold_and_says_how_old_it_is(monkeypatch):
-    from assistant import position_procedures
-
+def test_a_province_row_supplies_the_threshold_and_says_how_old_it_is():
     rules = position_tables.small_claims_rules().model_copy(
         update={"provinces": [position_tables.ProvinceThreshold(province="某省", wage_year=2025, threshold=Decimal(40000), checked=date(2026, 6, 1))]}
     )
-    monkeypatch.setattr(position_procedures, "small_claims_rules", lambda: rules)
     case = make_case("30000", due=date(2025, 1, 1), disputed=False, province=Fact(value="某省"))
-    result = small_claims_eligibility(case, None)
+    result = small_claims_eligibility(case, None, rules)
     assert result.eligible is True
     assert any("2025年" in r and "每年须更新" in r for r in result.reasons)
-    assert small_claims_eligibility(make_case("30000", disputed=False, province=Fact(value="另一省")), None).eligible is None
+    assert small_claims_eligibility(make_case("30000", disputed=False, province=Fact(value="另一省")), None, rules).eligible is None

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from assistant.corpus import build_units, corpus_hash, load_glosses, load_selection
 from assistant.errors import KnowledgeError
-from assistant.index import build_index, index_status
-from assistant.retrieval import expand_query, tokenize
+from assistant.law.corpus import build_units, corpus_hash, load_glosses, load_selection
+from assistant.law.index import build_index, index_status
+from assistant.law.retrieval import expand_query, tokenize
 from assistant.settings import KNOWLEDGE_DIR, get_settings
 
 CIVIL_CODE = "中华人民共和国民法典"
@@ -24,7 +24,7 @@ ARTICLE_FORM = re.compile(r"^第[零一二三四五六七八九十百千]+条(�
 @pytest.fixture(scope="session")
 def retriever():
     """The process-wide retriever over the real data_dir: the index is built once and then reused."""
-    from assistant.retrieval import get_retriever
+    from assistant.law.retrieval import get_retriever
 
     return get_retriever()
 
@@ -120,7 +120,7 @@ def test_results_are_unique_per_law_and_article(retriever):
 def test_get_retriever_is_one_instance_and_concurrent_searches_agree(retriever):
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistant.retrieval import get_retriever
+    from assistant.law.retrieval import get_retriever
 
     queries = ["欠钱不还怎么起诉", "担保人要承担利息吗", "催收能不能打电话给他同事", "诉讼时效多长"] * 3
     expected = {q: [(c.law, c.article) for c in retriever.search(q)] for q in set(queries)}
@@ -222,13 +222,13 @@ def test_corpus_hash_depends_on_the_embedding_model():
     ],
 )
 def test_everyday_phrases_bring_in_the_statute_vocabulary(query, term):
-    from assistant.retrieval import legal_terms
+    from assistant.law.retrieval import legal_terms
 
     assert term in legal_terms(query)
 
 
 def test_a_query_without_everyday_phrases_adds_nothing_and_terms_already_asked_are_not_repeated():
-    from assistant.retrieval import legal_terms
+    from assistant.law.retrieval import legal_terms
 
     assert legal_terms("民事诉讼法第二百二十五条的适用条件") == []
     assert "财产保全" not in legal_terms("冻结账户算不算财产保全")
@@ -246,7 +246,7 @@ def test_every_legal_term_of_the_vocabulary_occurs_in_the_indexed_units():
 
 
 def test_a_malformed_vocabulary_fails_loudly(tmp_path):
-    from assistant.retrieval import legal_terms
+    from assistant.law.retrieval import legal_terms
 
     (tmp_path / "glossary_zh.yaml").write_text("concepts:\n  - concept: 失联\n    colloquial: [拉黑]\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="glossary_zh"):
@@ -261,7 +261,7 @@ def test_search_survives_another_process_rebuilding_the_collection(tiny_index):
     """A forced rebuild deletes and recreates the collection; an open retriever reopens it once and carries on."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistant.retrieval import Retriever
+    from assistant.law.retrieval import Retriever
 
     settings, units = tiny_index
     retriever = Retriever(settings, units=units)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.checker import check
+from assistant.checker.check import check
+from assistant.checker.rewrite import RewriteResult, rewrite
 from assistant.models import ViolationCode
-from assistant.rewrite import RewriteResult, rewrite
 
 
 def assert_lawful_or_refused(result: RewriteResult) -> None:
@@ -42,7 +42,7 @@ def test_insult_is_removed_and_the_demand_kept() -> None:
 
 
 def test_invalid_citation_is_replaced_by_its_successor() -> None:
-    pytest.importorskip("assistant.citations")
+    pytest.importorskip("assistant.law.citations")
     result = rewrite("根据《中华人民共和国合同法》第二百零六条，借款人应当按照约定的期限返还借款。")
     assert not result.refused
     assert "《民法典》第六百七十五条" in result.text and "合同法" not in result.text

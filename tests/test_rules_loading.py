@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.checker.rules import RULES_DIR, load_rules
 from assistant.errors import RuleError
 from assistant.models import ViolationCode
-from assistant.rules import RULES_DIR, load_rules
 
 
 @pytest.fixture

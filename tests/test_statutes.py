@@ -4,9 +4,7 @@ import threading
 
 import pytest
 
-from assistant.article_numbers import parse_article, to_chinese_article
-from assistant.models import Citation
-from assistant.statutes import (
+from assistant.law.statutes import (
     article_exists,
     get_article,
     iter_all_current,
@@ -19,6 +17,8 @@ from assistant.statutes import (
     resolve_law,
     short_name,
 )
+from assistant.models import Citation
+from assistant.text.article_numbers import parse_article, to_chinese_article
 
 CIVIL_CODE = "中华人民共和国民法典"
 CPL = "中华人民共和国民事诉讼法"

@@ -34,7 +34,7 @@ from assistant.models import (
     Violation,
     ViolationCode,
 )
-from assistant.store import CaseRecord, Store
+from assistant.store.trail import CaseRecord, Store
 
 NARRATIVE = "朋友去年借了我10万元，约定三个月还清，到期后一直拖，说生意亏了，现在电话也不太接。"
 TODAY = date(2026, 11, 28)

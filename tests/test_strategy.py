@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from case_factory import make_assessment, make_case
 
 from assistant.errors import RuleError
 from assistant.models import (
@@ -21,8 +22,7 @@ from assistant.models import (
     LimitationPosition,
     Stage,
 )
-from case_factory import make_assessment, make_case
-from assistant.strategy import STRATEGY_FILE, load_strategy_rules, plan_strategy
+from assistant.plan.strategy import STRATEGY_FILE, load_strategy_rules, plan_strategy
 
 TODAY = date(2026, 11, 28)
 CIVIL_CODE = "中华人民共和国民法典"
@@ -225,7 +225,7 @@ def test_a_bad_rule_file_fails_at_load(tmp_path):
 
 
 def test_the_reason_gives_the_limitation_deadline_when_it_presses():
-    from assistant.position import legal_position
+    from assistant.position.calculate import legal_position
 
     case = make_case(loan_date=Fact[date](value=date(2023, 6, 1)), due_date=Fact[date](value=date(2023, 12, 31)))
     position = legal_position(case)
@@ -236,7 +236,7 @@ def test_the_reason_gives_the_limitation_deadline_when_it_presses():
 
 
 def test_court_stages_state_the_fees_from_the_position():
-    from assistant.position import legal_position
+    from assistant.position.calculate import legal_position
 
     case = make_case()
     position = legal_position(case)
@@ -246,7 +246,7 @@ def test_court_stages_state_the_fees_from_the_position():
 
 
 def test_a_lawsuit_plan_does_not_quote_a_payment_order_fee():
-    from assistant.position import legal_position
+    from assistant.position.calculate import legal_position
 
     case = make_case(disputed=Fact[bool](value=True))
     position = legal_position(case)

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.models import Case, ContactStatus, EvidenceItem, EvidenceKind, Fact, PartyKind, Span
-from assistant.ui_facts import FACT_ROWS, apply_fact_edits, carry_user_edits, fact_rows
-from assistant.ui_views import highlight_spans
+from assistant.ui.facts import FACT_ROWS, apply_fact_edits, carry_user_edits, fact_rows
+from assistant.ui.views import highlight_spans
 
 NARRATIVE = "朋友去年借了我10万元，约定三个月还清，到期后一直拖，现在电话也不太接。"
 
@@ -127,7 +127,7 @@ def test_highlighted_spans_cover_the_text_once_and_refind_slipped_offsets():
     ("律师函 / lawyer's letter", "律师函", "lawyer's letter"),
 ])
 def test_bilingual_labels_split_into_their_languages(label, zh, en):
-    from assistant.ui_views import _en, _zh
+    from assistant.ui.views import _en, _zh
 
     assert (_zh(label), _en(label)) == (zh, en)
 
@@ -135,7 +135,7 @@ def test_bilingual_labels_split_into_their_languages(label, zh, en):
 def test_the_reply_gives_category_stage_next_step_deadline_and_the_first_draft():
     from test_store import make_advice
 
-    from assistant.ui_views import reply_summary
+    from assistant.ui.views import reply_summary
 
     reply = reply_summary(make_advice())
     for expected in ("恶意型", "书面催告", "下一步", "2028-12-01（剩余 734 天）", "首份文书: 催款函", "> 张三"):
@@ -145,7 +145,7 @@ def test_the_reply_gives_category_stage_next_step_deadline_and_the_first_draft()
 def test_the_position_headline_shows_the_deadline_and_eligibility():
     from test_store import make_advice
 
-    from assistant.ui_views import position_markdown
+    from assistant.ui.views import position_markdown
 
     text = position_markdown(make_advice())
     assert "| 诉讼时效截止 limitation deadline | 2028-12-01（剩余 734 天 / days left） |" in text
@@ -156,6 +156,6 @@ def test_the_position_headline_shows_the_deadline_and_eligibility():
 def test_the_timeline_is_dated_relative_to_the_case_day():
     from test_store import make_advice
 
-    from assistant.ui_views import timeline_rows
+    from assistant.ui.views import timeline_rows
 
     assert timeline_rows(make_advice())[0][:3] == ["2026-11-28", "今天 today", "书面催告"]

@@ -1,0 +1,197 @@
+"""The legality checker: every draft vetted under PRC law, deterministically.
+
+Patterns propose, checks confirm, context adjusts (the rules are data in knowledge/rules/*.yaml):
+1. each rule's compiled patterns propose matches with a weight;
+2. context cues cancel a match (negation before it in the same clause, someone else's threat being
+   reported, a quoted word, a lawful court route) or confirm it (a non-payment condition);
+3. named validators look at the case (a licensed lender may report to 征信, a private one may not);
+4. structural checks (checker_structural) compare rates and amounts with the case and the 4×LPR cap,
+   verify every citation, and read contact times against the configured window.
+The checker only reports; assistant.checker.rewrite acts on the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.checker.rules import CompiledPattern, Rule, RuleRegistry, get_registry
+from assistant.checker.segments import (
+    CJK,
+    CLAUSE_BREAK,
+    LATIN,
+    Finding,
+    Segments,
+    cue_present,
+    negated_within,
+    sentence_cue,
+)
+from assistant.checker.statistical import proposer_for, sentence_spans
+from assistant.checker.structural import structural_findings
+from assistant.errors import RuleError
+from assistant.models import Case, LegalityReport, PartyKind, Severity, Violation
+
+__all__ = ["check", "Segments", "Finding", "make_violation"]
+
+_SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2}
+
+# --------------------------------------------------------------------------- validators (named in YAML)
+
+
+def _credit_report_claim(seg: Segments, start: int, end: int, case: Case | None) -> bool:
+    """Only financial institutions report to 征信; a private creditor's "report" is a false consequence."""
+    lo, hi = seg.sentence(start, end)
+    sentence = seg.text[lo:hi]
+    blacklist = re.search(r"黑名单|blacklist", sentence, re.IGNORECASE) is not None
+    kind = case.creditor.kind if case is not None else PartyKind.unknown
+    if kind == PartyKind.licensed_lender:
+        return blacklist
+    if kind in (PartyKind.individual, PartyKind.company, PartyKind.sole_trader):
+        return True
+    return blacklist or re.search(r"(?:让|把|将|给)(?:你|您)", sentence) is not None
+
+
+def _not_company_debtor(seg: Segments, start: int, end: int, case: Case | None) -> bool:
+    """For a company debtor 贵单位 is the debtor itself, not its employer."""
+    if case is not None and case.debtor.kind == PartyKind.company:
+        return "单位" not in seg.text[start:end]
+    return True
+
+
+_VALIDATORS: dict[str, Callable[[Segments, int, int, Case | None], bool]] = {
+    "credit_report_claim": _credit_report_claim,
+    "not_company_debtor": _not_company_debtor,
+}
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def _judge(reg: RuleRegistry, rule: Rule, cp: CompiledPattern, seg: Segments, start: int, end: int,
+           case: Case | None) -> Finding | None:  # fmt: skip
+    spec = cp.spec
+    # the cheapest test that usually fails goes first
+    if spec.requires and not any(cue_present(reg, name, seg, start, end) for name in spec.requires):
+        return None
+    cancel = spec.cancel if spec.cancel is not None else rule.context.cancel
+    if any(cue_present(reg, name, seg, start, end) for name in cancel):
+        return None
+    if spec.negation_inside and "negation" in reg.cues and reg.cues["negation"][1].search(seg.text, start, end):
+        return None
+    # 不会上门，也不会联系您的家人: a match that runs over coordinated clauses is negated by a negation inside it
+    if "negation" in cancel and CLAUSE_BREAK.search(seg.text, start, end) and negated_within(reg, seg, start, end):
+        return None
+    if spec.validator and not _VALIDATORS[spec.validator](seg, start, end, case):
+        return None
+    score = spec.weight
+    if any(cue_present(reg, name, seg, start, end) for name in rule.context.confirm):
+        score += rule.context.confirm_boost
+    if score < rule.threshold:
+        return None
+    lang = "zh" if CJK.search(seg.text) else "en"
+    explanation = getattr(spec.explanation, lang) if spec.explanation else None
+    found = Finding(rule.code, start, end, score, f"{rule.code.value.lower()}:{spec.name}",
+                    spec.severity or rule.severity, fix=spec.fix, explanation=explanation)  # fmt: skip
+    found.backstop = spec.backstop
+    return found
+
+
+def _pattern_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> list[Finding]:
+    found: list[Finding] = []
+    scripts = {s for s, rx in (("zh", CJK), ("en", LATIN)) if rx.search(seg.text)}
+    lowered = seg.lowered or ""
+    same_length = seg.lowered is not None  # lower() may change lengths (İ); then fold case in the regex
+    for code, compiled in reg.patterns.items():
+        rule = reg.rules[code]
+        for cp in compiled:
+            if cp.script not in scripts:
+                continue
+            matches = cp.lower.finditer(lowered) if cp.lower is not None and same_length else cp.regex.finditer(seg.text)
+            for m in matches:
+                if m.end() > m.start():
+                    f = _judge(reg, rule, cp, seg, m.start(), m.end(), case)
+                    if f is not None:
+                        found.append(f)
+    return found
+
+
+def _drop_backstops(findings: list[Finding], seg: Segments) -> list[Finding]:
+    """A backstop finding stands only where no specific rule found anything in its sentence."""
+    specific = {seg.sentence(f.start, f.end) for f in findings if not f.backstop}
+    return [f for f in findings if not f.backstop or seg.sentence(f.start, f.end) not in specific]
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per code and overlapping span: the most severe, then the longest, then the first."""
+    ranked = sorted(findings, key=lambda f: (f.code.value, _SEVERITY_RANK[f.severity], -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for f in ranked:
+        if not any(k.code == f.code and k.start < f.end and f.start < k.end for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.code.value, f.rule_name))
+
+
+def make_violation(rule: Rule, f: Finding, text: str) -> Violation:
+    lang = "zh" if CJK.search(text) else "en"
+    explanation = f.explanation or getattr(rule.explanation, lang)
+    if f.detail:
+        explanation = f"{explanation}（{f.detail}）" if lang == "zh" else f"{explanation} ({f.detail})"
+    return Violation(
+        code=f.code,
+        span=(f.start, f.end),
+        matched=text[f.start : f.end],
+        explanation=explanation,
+        basis=list(rule.legal_basis),
+        fix=f.fix or rule.fix,
+        severity=f.severity,
+        rule=f.rule_name,
+    )
+
+
+# --------------------------------------------------------------------------- statistical proposals
+
+def _statistical_findings(reg: RuleRegistry, seg: Segments, found: list[Finding]) -> list[Finding]:
+    """Sentences the statistical proposer flags, confirmed by context, where no pattern found the code."""
+    if not reg.directory:
+        return []
+    proposer = proposer_for(reg.directory)
+    if proposer is None:
+        return []
+    unknown = proposer.cue_names - reg.cues.keys()
+    if unknown:
+        raise RuleError(f"_statistical.yaml: unknown context cue(s) {sorted(unknown)}")
+    spans = sentence_spans(seg.text, seg.sentence_ends)
+    out: list[Finding] = []
+    cues: dict[tuple[int, str], bool] = {}  # one sentence's cues are shared by all codes proposed there
+    for i, code, prob in proposer.propose(seg.text, spans):
+        lo, hi = spans[i]
+        rule = reg.rules.get(code)
+        if rule is None or any(f.code == code and f.start < hi and lo < f.end for f in found):
+            continue
+        cancelled = False
+        for name in proposer.cfg.codes[code].cancel:
+            if (i, name) not in cues:
+                cues[(i, name)] = sentence_cue(reg, name, seg, lo, hi)
+            if cues[(i, name)]:
+                cancelled = True
+                break
+        if cancelled:
+            continue
+        out.append(Finding(code, lo, hi, prob, f"statistical:{code.value}", rule.severity,
+                           detail=f"统计模型判断，置信度{prob:.2f}" if CJK.search(seg.text) else f"statistical model, p={prob:.2f}"))  # fmt: skip
+    return out
+
+
+def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None = None,
+          statistical: bool = True) -> LegalityReport:  # fmt: skip
+    """Vet a draft under PRC law. Deterministic, no LLM; violations ordered by position then code.
+
+    `statistical=False` runs the patterns and structural checks only (for measuring the proposer).
+    """
+    reg = registry or get_registry()
+    seg = Segments(text)
+    findings = _drop_backstops(_pattern_findings(reg, seg, case) + structural_findings(reg, seg, case), seg)
+    if statistical:
+        findings += _statistical_findings(reg, seg, findings)
+    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
+    return LegalityReport(legal=not violations, violations=violations, checked_chars=len(text))

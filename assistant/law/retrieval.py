@@ -1,0 +1,311 @@
+"""Hybrid retrieval: BM25 over our enriched units + dense vectors in chromadb, fused by reciprocal rank.
+
+    get_retriever().search("他借钱不还还拉黑我", k=5) -> list[Citation]
+
+- An explicit citation in the query ("民法典第六百七十六条", "刑法293条之一") is looked up directly and
+  ranked first: lawyers often ask about a known article.
+- BM25 (jieba search-mode words + Chinese character bigrams, English words) runs over each unit's law
+  name, topics, gloss, questions and text, built in memory at start-up.
+- Vocabulary bridges: English phrases add Chinese legal terms (glossary_en.yaml); everyday Chinese
+  phrases add the statute's words for the same concept (glossary_zh.yaml: 拉黑/跑路 -> 下落不明,
+  公告送达). The concept terms score at CONCEPT_WEIGHT in BM25 and are appended to the dense query.
+- Dense search embeds the query once and searches every document of the unit (text, gloss, each
+  question); a unit ranks by its best document.
+- Reciprocal rank fusion (k=60) merges both lists; results are deduplicated by (law, article).
+
+The dense index is built automatically (and logged) if missing or stale, so a first offline start
+needs no manual step. When another process rebuilds the collection, an open retriever's handle goes
+stale; the first search to notice reopens it (once, under a lock) and retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import IndexNotReadyError, KnowledgeError
+from assistant.law import statutes
+from assistant.law.corpus import IndexUnit, build_units
+from assistant.law.index import build_index, vector_store
+from assistant.models import Citation
+from assistant.settings import KNOWLEDGE_DIR, Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+BM25_DEPTH = 50  # units taken from BM25 into the fusion
+DENSE_DEPTH = 80  # documents taken from the dense search (several per unit)
+# Legal terms added by the colloquial vocabulary (knowledge/glossary_zh.yaml) score at this fraction of
+# the user's own words in BM25: they bridge vocabulary but should not outvote what was actually asked.
+CONCEPT_WEIGHT = 0.3
+BM25_WEIGHT = 1.0  # weights of the two rankings in reciprocal-rank fusion
+DENSE_WEIGHT = 1.0
+DENSE_CONCEPTS = True  # the dense query also carries the legal terms (helped on the tuning batch)
+
+_STOP = set(
+    "的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 请问 我 你 他 她 它 我们 他们 这 那 个 之 其 什么 怎么 怎样 如何 "
+    "一下 吗 呢 吧 啊 呀 么 能 能不能 可以 可不可以 应该 是否 有没有 要 会 就 都 也 还 又 没 不 很 一个 这个 那个 "
+    "怎么办 该怎么 么办 请问 我该 我能 我想 他说 他们 了吗 什么 么样 "
+    "the a an of to is are be can do does i my me he she his her it we you what how when which who for on in "
+    "with and or if at by from this that".split()
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[\u4e00-\u9fff]+|[a-zA-Z]+|\d+")
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode words + CJK character bigrams + lower-cased English words, minus stop words."""
+    import jieba
+
+    words = [w.strip().lower() for w in jieba.lcut_for_search(text)]
+    tokens = [w for w in words if w and _WORD.fullmatch(w) and w not in _STOP]
+    for run in _CJK_RUN.findall(text):
+        tokens += [b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in _STOP]
+    return tokens
+
+
+class _GlossaryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    en: list[str] = Field(min_length=1)
+    zh: list[str] = Field(min_length=1)
+
+
+class _Glossary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[_GlossaryEntry]
+
+
+@lru_cache(maxsize=4)
+def _glossary(knowledge_dir: Path) -> list[tuple[re.Pattern, list[str]]]:
+    path = knowledge_dir / "glossary_en.yaml"
+    if not path.exists():
+        return []
+    try:
+        g = _Glossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    phrases = [(en, e.zh) for e in g.terms for en in e.en]
+    phrases.sort(key=lambda p: -len(p[0]))  # longest phrase first
+    return [(re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.IGNORECASE), zh) for en, zh in phrases]
+
+
+def expand_query(query: str, knowledge_dir: Path = KNOWLEDGE_DIR) -> str:
+    """Append Chinese legal terms for the English phrases in a query (the index speaks Chinese)."""
+    if not re.search(r"[A-Za-z]{3,}", query):
+        return query
+    covered = query
+    extra: list[str] = []
+    for pattern, zh in _glossary(knowledge_dir):
+        if pattern.search(covered):
+            covered = pattern.sub(" ", covered)  # a word inside a longer matched phrase fires once
+            extra += [t for t in zh if t not in extra]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+class _Concept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    concept: str
+    basis: str = Field(min_length=2)  # the provision whose vocabulary `legal` comes from
+    colloquial: list[str] = Field(min_length=1)
+    legal: list[str] = Field(min_length=1)
+
+
+class _ConceptGlossary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    concepts: list[_Concept] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def _concepts(knowledge_dir: Path) -> tuple[_Concept, ...]:
+    path = knowledge_dir / "glossary_zh.yaml"
+    if not path.exists():
+        return ()
+    try:
+        g = _ConceptGlossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    return tuple(g.concepts)
+
+
+def legal_terms(query: str, knowledge_dir: Path = KNOWLEDGE_DIR) -> list[str]:
+    """Statute vocabulary for the everyday phrases in a query: 拉黑/跑路 -> 下落不明, 公告送达; 砍头息 -> 预先扣除."""
+    terms: list[str] = []
+    for c in _concepts(knowledge_dir):
+        if any(phrase in query for phrase in c.colloquial):
+            terms += [t for t in c.legal if t not in terms and t not in query]
+    return terms
+
+
+def _bm25_document(u: IndexUnit) -> str:
+    # gloss and questions are the colloquial bridge: count them twice against the legal text
+    return " ".join([u.law.removeprefix("中华人民共和国"), *u.topics, u.gloss, u.gloss, *u.questions, *u.questions, u.text])
+
+
+class Retriever:
+    """Process-wide search over the units of one index scope. Thread-safe for concurrent `search` calls."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        knowledge_dir: Path = KNOWLEDGE_DIR,
+        ensure_index: bool = True,
+        units: list[IndexUnit] | None = None,
+    ) -> None:
+        import jieba
+        from rank_bm25 import BM25Okapi
+
+        jieba.setLogLevel(logging.WARNING)
+        self.settings = settings or get_settings()
+        self.knowledge_dir = knowledge_dir
+        self.units = units if units is not None else build_units(self.settings, knowledge_dir)
+        self._by_id = {u.id: u for u in self.units}
+        self._by_key = {(u.law, u.article): u for u in self.units}
+        self._bm25 = BM25Okapi([tokenize(_bm25_document(u)) for u in self.units])
+        if ensure_index:
+            status = build_index(self.settings, knowledge_dir=knowledge_dir, units=self.units)
+            if status.built:
+                log.info("dense index was missing or stale and has been rebuilt (%s s)", status.seconds)
+        self._reopen_lock = threading.Lock()
+        self._store = self._open_store()
+        self._embed_lock = threading.Lock()
+        self._vectors: dict[str, list[float]] = {}
+
+    def _open_store(self):
+        return vector_store(self.settings, document_kind="passage", create=False)
+
+    # ------------------------------------------------------------------ the three signals
+
+    def direct_hits(self, query: str) -> list[Citation]:
+        """Articles the query names explicitly, e.g. 《民法典》第六百七十六条 / 刑法第293条之一."""
+        hits: list[Citation] = []
+        for m in _citation_pattern().finditer(query):
+            title = statutes.resolve_law(m.group("law"))
+            if title is None:
+                continue
+            c = statutes.get_article(title, m.group("art"))
+            if c is None:
+                continue
+            unit = self._by_key.get((c.law, c.article))
+            hits.append(unit.to_citation() if unit else c)
+        return hits
+
+    def bm25_ranking(self, query: str, extra_terms: list[str] | None = None) -> list[str]:
+        tokens = tokenize(query)
+        if not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        extra = tokenize(" ".join(extra_terms or []))
+        if extra:
+            scores = scores + CONCEPT_WEIGHT * self._bm25.get_scores(extra)
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:BM25_DEPTH]
+        return [self.units[i].id for i in order if scores[i] > 0]
+
+    def _query_vector(self, query: str) -> list[float]:
+        # the app re-asks the same question (re-renders, edits elsewhere): embed each one once
+        vector = self._vectors.get(query)
+        if vector is None:
+            with self._embed_lock:
+                vector = self._store.embeddings.embed_query(query)
+                if len(self._vectors) >= 1024:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vector
+        return vector
+
+    def _nearest(self, vector: list[float]):
+        store = self._store
+        try:
+            return store.similarity_search_by_vector_with_relevance_scores(vector, k=DENSE_DEPTH)
+        except Exception as exc:  # noqa: BLE001 - chromadb's error types differ between client modes
+            if "does not exist" not in str(exc):
+                raise
+            # another process rebuilt the index: our handle points at the deleted collection
+            with self._reopen_lock:
+                if self._store is store:  # only the first thread to notice reopens
+                    log.info("dense collection was rebuilt elsewhere; reopening it")
+                    self._store = self._open_store()
+            return self._store.similarity_search_by_vector_with_relevance_scores(vector, k=DENSE_DEPTH)
+
+    def dense_ranking(self, query: str) -> list[str]:
+        vector = self._query_vector(query)
+        docs = self._nearest(vector)
+        ranked: list[str] = []
+        for doc, _distance in docs:  # chroma returns nearest first; a unit ranks by its best document
+            unit_id = doc.metadata.get("unit")
+            if unit_id in self._by_id and unit_id not in ranked:
+                ranked.append(unit_id)
+        return ranked
+
+    # ------------------------------------------------------------------ fusion
+
+    def search(self, query: str, k: int = 5) -> list[Citation]:
+        query = query.strip()
+        if not query:
+            return []
+        expanded = expand_query(query, self.knowledge_dir)
+        terms = legal_terms(expanded, self.knowledge_dir)
+        fused: dict[str, float] = {}
+        dense_query = f"{expanded} {' '.join(terms)}" if DENSE_CONCEPTS and terms else expanded
+        rankings = ((BM25_WEIGHT, self.bm25_ranking(expanded, terms)), (DENSE_WEIGHT, self.dense_ranking(dense_query)))
+        for weight, ranking in rankings:
+            for rank, unit_id in enumerate(ranking):
+                fused[unit_id] = fused.get(unit_id, 0.0) + weight / (RRF_K + rank + 1)
+
+        results: list[Citation] = []
+        seen: set[tuple[str, str]] = set()
+        for c in self.direct_hits(query):
+            if (c.law, c.article) not in seen:
+                seen.add((c.law, c.article))
+                results.append(c.model_copy(update={"score": 1.0}))
+        for unit_id, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
+            u = self._by_id[unit_id]
+            key = (u.law, u.article)
+            if key in seen and u.article:
+                continue
+            seen.add(key)
+            results.append(u.to_citation(score=round(score, 6)))
+            if len(results) >= k:
+                break
+        return results[:k]
+
+
+_pattern_cache: list[re.Pattern] = []
+
+
+def _citation_pattern() -> re.Pattern:
+    if not _pattern_cache:
+        names = sorted(statutes.known_titles(), key=len, reverse=True)
+        law = "|".join(re.escape(n) for n in names if len(n) >= 2)
+        art = r"第?\s*[0-9０-９零〇一二两三四五六七八九十百千]{1,12}\s*条(?:之[一二三四五六七八九十]{1,3})?"
+        _pattern_cache.append(re.compile(rf"《?(?P<law>{law})》?\s*(?P<art>{art})"))
+    return _pattern_cache[0]
+
+
+_lock = threading.Lock()
+_retrievers: dict[tuple, Retriever] = {}
+
+
+def get_retriever(settings: Settings | None = None) -> Retriever:
+    """The cached Retriever for the current settings; builds the dense index on first use if needed."""
+    s = settings or get_settings()
+    key = (str(s.data_dir), s.embedding_model, s.index_scope, s.chroma_mode, s.chroma_host, s.chroma_port)
+    r = _retrievers.get(key)
+    if r is not None:
+        return r
+    with _lock:
+        r = _retrievers.get(key)
+        if r is None:
+            try:
+                r = Retriever(s)
+            except IndexNotReadyError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - chroma/torch failures surface as one error type
+                raise IndexNotReadyError(f"检索索引不可用 / retrieval index unavailable: {exc}") from exc
+            _retrievers[key] = r
+        return r

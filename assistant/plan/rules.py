@@ -1,0 +1,222 @@
+"""The strategy rule file (knowledge/strategy.yaml) as strict models, and the conditions it names.
+
+Rules, step templates and warnings are data; each condition a rule may name is a small predicate
+over the case, the assessment and the legal position, defined here so a rule file naming an unknown
+condition fails at load time with a RuleError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Stage
+from assistant.settings import KNOWLEDGE_DIR
+from assistant.text.datafiles import load_model
+
+__all__ = ["StrategyRules", "load_strategy_rules", "document_basis", "CONDITIONS", "Facts", "holds", "fact_value", "STRATEGY_FILE"]
+
+STRATEGY_FILE = KNOWLEDGE_DIR / "strategy.yaml"
+
+
+# --------------------------------------------------------------------------- the rule file
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Bilingual(_Strict):
+    zh: str
+    en: str
+
+
+class _BilingualList(_Strict):
+    zh: list[str]
+    en: list[str]
+
+
+class _BasisRef(_Strict):
+    law: str  # an alias from `laws`
+    article: str = Field(pattern=r"^第[零一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$")
+    note: str = ""
+
+
+class _StepTemplate(_Strict):
+    document: DraftKind | None = None
+    offset_days: int = Field(ge=0, le=365)
+    stage: Stage | None = None
+    only_if: list[str] = Field(default_factory=list)
+    action: _Bilingual
+    channel: _Bilingual
+    evidence: _BilingualList
+    basis: list[_BasisRef]
+
+
+class _Rule(_Strict):
+    id: str
+    when: list[str]
+    stage: Stage
+    track: list[str] = Field(min_length=1)
+    reason: _Bilingual
+    basis: list[_BasisRef] = Field(default_factory=list)
+
+
+class _Warning(_Strict):
+    when: list[str]
+    zh: str
+    en: str
+
+
+class _Thresholds(_Strict):
+    recent_overdue_days: int = Field(ge=1)
+    demand_deadline_days: int = Field(ge=1)
+
+
+class StrategyRules(_Strict):
+    laws: dict[str, str]
+    thresholds: _Thresholds
+    rules: list[_Rule] = Field(min_length=1)
+    steps: dict[str, _StepTemplate]
+    documents: dict[DraftKind, list[_BasisRef]]
+    warnings: list[_Warning]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> StrategyRules:
+        refs: list[_BasisRef] = [b for r in self.rules for b in r.basis]
+        refs += [b for s in self.steps.values() for b in s.basis]
+        refs += [b for bs in self.documents.values() for b in bs]
+        for ref in refs:
+            if ref.law not in self.laws:
+                raise ValueError(f"unknown law alias {ref.law!r}: add it under `laws`")
+        conditions = [c for r in self.rules for c in r.when] + [c for s in self.steps.values() for c in s.only_if]
+        conditions += [c for w in self.warnings for c in w.when]
+        for cond in conditions:
+            if cond.removeprefix("not_") not in CONDITIONS:
+                raise ValueError(f"unknown condition {cond!r}: known are {sorted(CONDITIONS)}")
+        for rule in self.rules:
+            for step in rule.track:
+                if step not in self.steps:
+                    raise ValueError(f"rule {rule.id}: unknown step {step!r}")
+        if self.rules[-1].when:
+            raise ValueError("the last rule must be the default (empty `when`)")
+        return self
+
+    def basis(self, refs: list[_BasisRef]) -> list[Basis]:
+        return [Basis(law=self.laws[r.law], article=r.article, note=r.note) for r in refs]
+
+
+@lru_cache(maxsize=4)
+def load_strategy_rules(path: Path = STRATEGY_FILE) -> StrategyRules:
+    return load_model(path, StrategyRules)
+
+
+def document_basis(kind: DraftKind) -> list[Basis]:
+    """The articles a document of this kind may cite."""
+    rules = load_strategy_rules()
+    return rules.basis(rules.documents.get(kind, []))
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the conditions look at."""
+
+    case: Case
+    assessment: Assessment
+    position: LegalPosition
+    recent_overdue_days: int
+
+
+def fact_value(fact):  # type: ignore[no-untyped-def]
+    return None if fact is None else fact.value
+
+
+def _demands(f: Facts, channels: set[str] | None = None) -> bool:
+    for event in f.case.contacts:
+        if event.kind != "demand":
+            continue
+        if channels is None or (event.channel or "").lower() in channels:
+            return True
+    return False
+
+
+def _unreachable(f: Facts) -> bool:
+    return fact_value(f.case.contact_status) == ContactStatus.unreachable
+
+
+def _overdue_days(f: Facts) -> int | None:
+    due = fact_value(f.case.due_date)
+    return None if due is None else (f.case.today - due).days
+
+
+def _recently_overdue(f: Facts) -> bool:
+    days = _overdue_days(f)
+    if days is not None:
+        return days <= f.recent_overdue_days
+    # no agreed due date: the first step is to ask, which fixes a reasonable period (民法典第六百七十五条);
+    # but a loan made long ago is no longer "recent" even without one
+    lent = fact_value(f.case.loan_date)
+    return lent is None or (f.case.today - lent).days <= 2 * f.recent_overdue_days
+
+
+def _undisputed(f: Facts) -> bool:
+    """Said to be undisputed, or the debtor has acknowledged it, promised or paid part (no dispute then)."""
+    disputed = fact_value(f.case.disputed)
+    if disputed is not None:
+        return disputed is False
+    return any(e.kind in ("acknowledgement", "promise", "partial_payment") for e in f.case.contacts)
+
+
+def _payment_order_eligible(f: Facts) -> bool:
+    # 民事诉讼法第二百二十五条: no other dispute, and the order can be served on the debtor
+    if fact_value(f.case.disputed) is True or _unreachable(f):
+        return False
+    eligible = f.position.payment_order.eligible
+    if eligible is not None:
+        return eligible
+    # undecided only for want of facts: a matured, definite, acknowledged debt is a fair candidate
+    due = fact_value(f.case.due_date)
+    return _undisputed(f) and f.case.principal is not None and due is not None and due < f.case.today
+
+
+_WRITTEN = {"letter", "ems", "post", "mail", "courier", "lawyer_letter", "email"}
+
+CONDITIONS: dict[str, Callable[[Facts], bool]] = {
+    "debt_unprotected": lambda f: not f.position.protected,
+    "limitation_expired": lambda f: f.position.limitation.expired is True,
+    "limitation_warning": lambda f: f.position.limitation.warning and f.position.limitation.expired is not True,
+    "debtor_unreachable": _unreachable,
+    "hardship": lambda f: f.assessment.category == Category.hardship,
+    "bad_faith": lambda f: f.assessment.category == Category.bad_faith,
+    "unclear": lambda f: f.assessment.category == Category.unclear,
+    "has_assets": lambda f: fact_value(f.case.debtor_has_assets) is True,
+    "debtor_evasive": lambda f: fact_value(f.case.contact_status) == ContactStatus.evasive,
+    "undisputed": _undisputed,
+    "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
+    "disputed": lambda f: fact_value(f.case.disputed) is True,
+    "payment_order_eligible": _payment_order_eligible,
+    "lawyer_letter_sent": lambda f: _demands(f, {"lawyer_letter"}),
+    "formal_demand_sent": lambda f: _demands(f, _WRITTEN),
+    "reminded": lambda f: _demands(f),
+    "recently_overdue": _recently_overdue,
+    "debtor_offered_instalments": lambda f: f.case.debtor_offer_monthly is not None
+    or f.case.debtor_offer_down_payment is not None,
+    "interest_above_cap": lambda f: f.position.interest is not None and f.position.interest.above_cap,
+    "no_written_evidence": lambda f: not f.case.evidence,
+    "debtor_name_unknown": lambda f: not f.case.debtor.name,
+}
+
+
+def holds(conditions: list[str], facts: Facts) -> bool:
+    for cond in conditions:
+        negated = cond.startswith("not_")
+        if CONDITIONS[cond.removeprefix("not_")](facts) == negated:
+            return False
+    return True
