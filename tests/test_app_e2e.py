@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import linked_data_dir
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -91,7 +92,7 @@ def chat_texts(chat: list[dict]) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("app-data")
+    return linked_data_dir(tmp_path_factory.mktemp("app-data"))
 
 
 @dataclass
@@ -250,7 +251,7 @@ def test_a_malformed_user_list_stops_the_start_with_one_clear_line(tmp_path, use
 
 def test_with_users_configured_the_app_asks_for_a_login(tmp_path):
     port = free_port()
-    process = start_app(tmp_path, port, DEBT_USERS="lawyer:s3cret-pass")
+    process = start_app(linked_data_dir(tmp_path / "app"), port, DEBT_USERS="lawyer:s3cret-pass")
     try:
         with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a different type per version
             Client(f"http://127.0.0.1:{port}/", verbose=False)

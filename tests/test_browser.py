@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import linked_data_dir
 from test_app_e2e import CASE, free_port, start_app, stop_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("browser-data")
+    data_dir = linked_data_dir(tmp_path_factory.mktemp("browser-data"))
     port = free_port()
     process = start_app(data_dir, port)
     yield f"http://127.0.0.1:{port}/"

