@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.text.numerals import find_amounts, parse_amount, parse_number, parse_small_int
+from assistant.text.money import find_amounts, parse_amount
+from assistant.text.numerals import parse_number, parse_small_int
 
 
 @pytest.mark.parametrize(

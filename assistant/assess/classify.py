@@ -30,12 +30,8 @@ from assistant.assess.rules import (
 )
 from assistant.assess.semantic import get_matcher, semantic_hits
 from assistant.assess.text import (
-    CLAUSE_END,
-    SENTENCE_END,
     Hit,
     adjust_hits,
-    boundary_after,
-    boundary_before,
     match_signals,
     negated,
     not_a_fact,
@@ -44,7 +40,8 @@ from assistant.errors import RuleError
 from assistant.intake import missing_facts
 from assistant.models import Assessment, Axis, Case, Category, ContactStatus, Signal, Span
 from assistant.settings import Settings
-from assistant.text.money import find_amounts
+from assistant.text.money import find_approximate_amounts
+from assistant.text.segment import segments
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +52,8 @@ __all__ = ["classify", "load_signal_book", "SignalBook", "SignalRule", "SIGNALS_
 
 def _debunked(text: str, claim: Hit, c: CompiledBook, english: bool) -> re.Match[str] | None:
     """他说得了重病……根本没住过院: a debunking word after the claim, in its sentence or the next."""
-    sent_end = boundary_after(text, claim.end, SENTENCE_END)
-    nxt_end = boundary_after(text, min(sent_end + 1, len(text)), SENTENCE_END)
+    sent_end = segments(text).sentence_end(claim.end)
+    nxt_end = segments(text).sentence_end(min(sent_end + 1, len(text)))
     for m in c.cue["debunk"].finditer(text, claim.end, nxt_end):
         if not negated(text, m.start(), c, english):
             return m
@@ -80,7 +77,7 @@ def _contradict(text: str, hits: list[Hit], c: CompiledBook, english: bool) -> N
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
-    return boundary_before(text, pos, SENTENCE_END), boundary_after(text, pos, SENTENCE_END)
+    return segments(text).sentence_start(pos), segments(text).sentence_end(pos)
 
 
 def _undervalue_by_price(text: str, hits: list[Hit], c: CompiledBook, english: bool) -> list[Hit]:
@@ -97,11 +94,11 @@ def _undervalue_by_price(text: str, hits: list[Hit], c: CompiledBook, english: b
         sale = c.cue["sale"].search(text, lo, hi)
         if sale is None:
             continue
-        after = [a for a in find_amounts(text, cue.end(), min(hi, cue.end() + 24))]
+        after = [a for a in find_approximate_amounts(text, cue.end(), min(hi, cue.end() + 24))]
         if not after or after[0].start - cue.end() > 12:
             continue
         market = after[0]
-        others = [a for a in find_amounts(text, lo, hi) if a.start != market.start]
+        others = [a for a in find_approximate_amounts(text, lo, hi) if a.start != market.start]
         if not others:
             continue
         price = min(others, key=lambda a: abs(a.start - sale.start()))
@@ -124,11 +121,11 @@ def _token_payments(case: Case, text: str, hits: list[Hit], c: CompiledBook) -> 
         return
     spending = any(h.rule.spending and h.weight > 0 and h.observed for h in hits)
     debt = float(case.principal.value) if case.principal and case.principal.value else 0.0
-    amounts = find_amounts(text)
+    amounts = find_approximate_amounts(text)
     for h in payments:
         lo, hi = _sentence(text, h.start)
         called_token = c.cue["token"].search(text, lo, hi) is not None
-        paid = [a for a in amounts if boundary_before(text, h.start, CLAUSE_END) <= a.start < boundary_after(text, h.end, CLAUSE_END)]
+        paid = [a for a in amounts if segments(text).clause_start(h.start) <= a.start < segments(text).clause_end(h.end)]
         owed = debt or max((a.value for a in amounts if not paid or a.start != paid[0].start), default=0.0)
         tiny = bool(paid and owed and paid[0].value / owed <= c.book.thresholds.token_payment_ratio)
         if called_token or (tiny and spending):
@@ -150,8 +147,8 @@ def _corroborate(text: str, hits: list[Hit], c: CompiledBook) -> None:
             if documented:
                 h.weight *= m.documented_factor
             continue
-        sent_end = boundary_after(text, h.end, SENTENCE_END)
-        nxt_end = boundary_after(text, min(sent_end + 1, len(text)), SENTENCE_END)
+        sent_end = segments(text).sentence_end(h.end)
+        nxt_end = segments(text).sentence_end(min(sent_end + 1, len(text)))
         checked = any(
             not negated(text, m.start(), c, not CJK.search(text)) for m in c.cue["corroboration"].finditer(text, h.end, nxt_end)
         )
@@ -179,7 +176,7 @@ def _from_case_facts(case: Case, hits: list[Hit], c: CompiledBook) -> None:
         if code in codes or src is None or text[src.start : src.end] != src.text or src.end <= src.start:
             continue
         # only where the narrative's own signals are silent: same clause means already judged
-        lo, hi = boundary_before(text, src.start, CLAUSE_END), boundary_after(text, src.end, CLAUSE_END)
+        lo, hi = segments(text).clause_start(src.start), segments(text).clause_end(src.end)
         if any(h.start < hi and h.end > lo for h in hits):
             continue
         rule = by_code[code]

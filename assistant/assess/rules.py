@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from assistant.errors import RuleError
-from assistant.models import Axis, Category
+from assistant.models import Axis, Category, Model
 from assistant.settings import KNOWLEDGE_DIR
+from assistant.text.datafiles import load_model
 
 __all__ = ["SIGNALS_FILE", "SignalBook", "SignalRule", "CompiledBook", "load_signal_book", "compiled_book", "compile_regex", "CJK", "LATIN"]
 
@@ -30,8 +30,8 @@ LATIN = re.compile(r"[A-Za-z]")
 # --------------------------------------------------------------------------- the rule file
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Model):
+    model_config = ConfigDict(frozen=True)
 
 
 class Text(_Strict):
@@ -232,13 +232,7 @@ def _compile_rule(rule: SignalRule, where: str) -> tuple[SignalRule, re.Pattern[
 def load_signal_book(path: Path | str = SIGNALS_FILE) -> CompiledBook:
     """Read, validate and compile a signal file; RuleError on any bad key, value or regex."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        book = SignalBook.model_validate(raw)
-    except OSError as exc:
-        raise RuleError(f"cannot read {path}: {exc}") from exc
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RuleError(f"{path.name} is invalid: {exc}") from exc
+    book = load_model(path, SignalBook, error=RuleError)
     rules = tuple(_compile_rule(r, f"{path.name}:{r.code}") for r in book.signals)
     cue = {name: compile_regex(rx, f"{path.name}:cues.{name}") for name, rx in book.cues.model_dump().items()}
     return CompiledBook(book=book, rules=rules, cue=cue)

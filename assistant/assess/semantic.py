@@ -26,8 +26,6 @@ from assistant.assess.rules import CJK, CompiledBook, SignalRule
 from assistant.assess.text import (
     _EN_CREDITOR,
     _EN_DEBTOR,
-    CLAUSE_END,
-    SENTENCE_END,
     Hit,
     _creditor_is_subject,
     _person_res,
@@ -38,6 +36,7 @@ from assistant.assess.text import (
 from assistant.models import Axis
 from assistant.settings import Settings, get_settings
 from assistant.text.embeddings import load_model, model_path
+from assistant.text.segment import CLAUSE_END, SENTENCE_END
 
 log = logging.getLogger(__name__)
 

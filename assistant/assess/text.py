@@ -6,15 +6,12 @@ Pure text logic over a compiled signal book; the verdict lives in assistant/asse
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.assess.rules import CJK, LATIN, CompiledBook, SignalRule, compile_regex
 from assistant.models import Axis
-
-SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
-CLAUSE_END = re.compile(r"[，,、：:。！？!?；;\n—]|\.(?=\s|$)")
+from assistant.text.segment import SENTENCE_END, segments
 
 
 @dataclass
@@ -31,28 +28,8 @@ class Hit:
         return not ({"reported", "negated_flip", "old"} & set(self.modifiers))
 
 
-@lru_cache(maxsize=16)
-def _boundaries(text: str, rx: re.Pattern[str]) -> tuple[list[int], list[int]]:
-    found = list(rx.finditer(text))
-    return [m.start() for m in found], [m.end() for m in found]
-
-
-def boundary_before(text: str, pos: int, rx: re.Pattern[str]) -> int:
-    """End of the last boundary that ends at or before pos (0 if none)."""
-    ends = _boundaries(text, rx)[1]
-    i = bisect_right(ends, pos)
-    return ends[i - 1] if i else 0
-
-
-def boundary_after(text: str, pos: int, rx: re.Pattern[str]) -> int:
-    """Start of the first boundary at or after pos (len(text) if none)."""
-    starts = _boundaries(text, rx)[0]
-    i = bisect_left(starts, pos)
-    return starts[i] if i < len(starts) else len(text)
-
-
 def negated(text: str, start: int, c: CompiledBook, english: bool) -> bool:
-    clause_start = boundary_before(text, start, CLAUSE_END)
+    clause_start = segments(text).clause_start(start)
     contrast = [m.end() for m in c.cue["contrast"].finditer(text, clause_start, start)]
     lo = max([clause_start, *contrast])
     window = c.book.modifiers.negation_window_en if english else c.book.modifiers.negation_window_zh
@@ -62,7 +39,7 @@ def negated(text: str, start: int, c: CompiledBook, english: bool) -> bool:
 
 def not_a_fact(text: str, start: int, c: CompiledBook, cue: str) -> bool:
     """等找到工作再还 (irrealis) or 我以为他要赖账 (suspicion): a hoped-for or feared event is no fact."""
-    lo = max(boundary_before(text, start, CLAUSE_END), start - 12)
+    lo = max(segments(text).clause_start(start), start - 12)
     return c.cue[cue].search(text, lo, start) is not None
 
 
@@ -95,7 +72,7 @@ _THIRD_PARTY = re.compile(r"(?:他|她)(?:的)?(?:老公|丈夫|老婆|妻子|�
 
 def _someone_else_acted(text: str, start: int) -> bool:
     """她老公赌博欠债跑了: the debtor's relative did it; the debtor's own conduct is not shown."""
-    lo = boundary_before(text, start, CLAUSE_END)
+    lo = segments(text).clause_start(start)
     seg = text[lo:start]
     matches = list(_THIRD_PARTY.finditer(seg))
     m = matches[-1] if matches else None
@@ -109,7 +86,7 @@ def _creditor_is_subject(text: str, start: int, end: int, english: bool) -> bool
     in the clause before the hit decides.
     """
     refs_rx, en_person, words = _person_res()
-    lo = boundary_before(text, start, CLAUSE_END)
+    lo = segments(text).clause_start(start)
     inside = text[start:end]
     if english:
         if any(w in _EN_DEBTOR for w in words.findall(inside.lower())):
@@ -133,7 +110,7 @@ def _creditor_is_subject(text: str, start: int, end: int, english: bool) -> bool
 
 def _reported(text: str, start: int, c: CompiledBook) -> bool:
     """A reporting verb earlier in the sentence, with no contrast or own-observation word in between."""
-    sent_start = boundary_before(text, start, SENTENCE_END)
+    sent_start = segments(text).sentence_start(start)
     cues = list(c.cue["reported"].finditer(text, sent_start, start))
     if not cues:
         return False
@@ -143,8 +120,8 @@ def _reported(text: str, start: int, c: CompiledBook) -> bool:
 
 def _time_factor(text: str, hit: Hit, c: CompiledBook, hit_starts: list[int]) -> str | None:
     """'old', 'recent' or None from the nearest time word in the hit's clause (or a bare clause after it)."""
-    clause_start = boundary_before(text, hit.start, CLAUSE_END)
-    clause_end = boundary_after(text, hit.end, CLAUSE_END)
+    clause_start = segments(text).clause_start(hit.start)
+    clause_end = segments(text).clause_end(hit.end)
     found: list[tuple[int, str]] = []
     for kind in ("old", "current", "recent"):
         found += [(m.start(), kind) for m in c.cue[kind].finditer(text, clause_start, clause_end)]
@@ -156,7 +133,7 @@ def _time_factor(text: str, hit: Hit, c: CompiledBook, hit_starts: list[int]) ->
     # an afterthought clause such as "，不过那是三年前的事了" dates the clause before it
     nxt_start = clause_end + 1
     if nxt_start < len(text) and not SENTENCE_END.match(text, clause_end):
-        nxt_end = boundary_after(text, nxt_start, CLAUSE_END)
+        nxt_end = segments(text).clause_end(nxt_start)
         if not any(nxt_start <= s < nxt_end for s in hit_starts):
             m = c.cue["old"].search(text, nxt_start, nxt_end)
             if m:

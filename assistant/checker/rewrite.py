@@ -13,15 +13,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field
 
 from assistant.checker.check import Segments, check
 from assistant.checker.rules import RULES_DIR, RuleRegistry, get_registry
 from assistant.errors import RuleError
 from assistant.law.citations import verify_citations
-from assistant.models import Case, LegalityReport, Severity, Violation, ViolationCode
+from assistant.models import Case, LegalityReport, Model, Severity, Violation, ViolationCode
 from assistant.settings import get_settings
+from assistant.text.datafiles import load_model
 
 __all__ = ["RewriteResult", "RewritePolicy", "rewrite"]
 
@@ -31,14 +31,13 @@ _CITE_LEAD = re.compile(r"(?:根据|依据|依照|按照|参照|under|pursuant t
 _INSULT_LEAD = re.compile(r"(?:(?:你|您)?(?:这个|这种|这)?|\byou\s+)$", re.IGNORECASE)
 
 
-class RewritePolicy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class RewritePolicy(Model):
+    model_config = ConfigDict(frozen=True)
     max_violating_sentences: int = Field(ge=1)
     max_rounds: int = Field(ge=1, le=10)
 
 
-class RewriteResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RewriteResult(Model):
     text: str  # the lawful text; empty when refused
     report: LegalityReport  # of `text`; when refused, of the input (it says why)
     refused: bool
@@ -49,10 +48,7 @@ class RewriteResult(BaseModel):
 @lru_cache(maxsize=4)
 def load_policy(directory: str | None = None) -> RewritePolicy:
     path = Path(directory or RULES_DIR) / "_rewrite.yaml"
-    try:
-        return RewritePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise RuleError(f"{path.name}: {exc}") from exc
+    return load_model(path, RewritePolicy, error=RuleError)
 
 
 def _refusal(report: LegalityReport, reg: RuleRegistry, policy: RewritePolicy, seg: Segments) -> str:

@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import RuleError
-from assistant.models import Basis, Severity, ViolationCode
+from assistant.models import Basis, Model, Severity, ViolationCode
 from assistant.settings import KNOWLEDGE_DIR
+from assistant.text.datafiles import read_yaml
 
 __all__ = [
     "Bilingual",
@@ -49,8 +49,8 @@ _UNBOUNDED_WILDCARD = re.compile(r"(?<!\\)(?:\.|\[\^[^\]]*\])[*+]")
 _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Strict(Model):
+    model_config = ConfigDict(frozen=True)
 
 
 class Bilingual(Strict):
@@ -192,13 +192,6 @@ def _compile(regex: str, where: str) -> re.Pattern[str]:
         raise RuleError(f"{where}: bad regex {regex[:80]!r}: {exc}") from exc
 
 
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleError(f"{path.name}: cannot read YAML: {exc}") from exc
-
-
 def _lexicon_alternation(path: Path, boundaries: bool, where: str) -> str:
     if not path.is_file():
         raise RuleError(f"{where}: lexicon file {path} not found")
@@ -218,7 +211,7 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
     context_path = directory / CONTEXT_FILE
     if not context_path.is_file():
         raise RuleError(f"{context_path} not found")
-    raw_ctx = _read_yaml(context_path)
+    raw_ctx = read_yaml(context_path, error=RuleError)
     try:
         cue_list = [Cue.model_validate(c) for c in (raw_ctx or {}).get("cues", [])]  # type: ignore[union-attr]
     except (ValidationError, AttributeError) as exc:
@@ -231,7 +224,7 @@ def load_rules(directory: Path | str = RULES_DIR) -> RuleRegistry:
         if path.name.startswith("_"):
             continue  # _context.yaml, _rewrite.yaml: shared settings, not rules
         try:
-            rule = Rule.model_validate(_read_yaml(path))
+            rule = Rule.model_validate(read_yaml(path, error=RuleError))
         except ValidationError as exc:
             raise RuleError(f"{path.name}: {exc}") from exc
         if rule.code in rules:

@@ -5,19 +5,14 @@ Shared by the pattern, structural and statistical layers of the checker, so none
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from assistant.checker.rules import RuleRegistry
 from assistant.models import Severity, ViolationCode
+from assistant.text.segment import Segments as TextSegments
 
 __all__ = ["Segments", "Finding", "cue_present", "negated_within", "sentence_cue", "CJK", "LATIN", "CLAUSE_BREAK"]
 
-# an English full stop ends a sentence unless it closes a title or a common abbreviation (Mr. Li, No. 5)
-# (the dot is matched first and the look-behinds checked after it: far cheaper than testing them everywhere)
-_EN_STOP = r"\.(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bArt\.)(?<!\bArts\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?=\s|$)"
-_SENTENCE_END = re.compile(rf"[。！？!?\n；;]|{_EN_STOP}")
-_CLAUSE_END = re.compile(rf"[。！？!?\n；;，,、：:]|{_EN_STOP}")
 CLAUSE_BREAK = re.compile(r"[，,；;、]|\b(?:and|nor|or)\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -26,32 +21,17 @@ _NEGATED_PAYMENT = re.compile(r"\s*(?:按时|按期|及时)?(?:还|付|偿|pay|r
 _CLOSE_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\"", "'": "'"}
 
 
-class Segments:
-    """Sentence and clause boundaries of one text, computed once per check."""
+class Segments(TextSegments):
+    """The shared sentence and clause boundaries of one text, plus what the checker's cues read: the
+    lower-cased text and whether a span is quoted."""
+
+    __slots__ = ("lowered",)
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        super().__init__(text)
         low = text.lower()
         # lower() can change the length of some letters (İ); offsets must stay valid, so keep it only if not
         self.lowered: str | None = low if len(low) == len(text) else None
-        self._sent = [m.end() for m in _SENTENCE_END.finditer(text)]
-        self.sentence_ends = self._sent
-        self._clause = [m.end() for m in _CLAUSE_END.finditer(text)]
-
-    @staticmethod
-    def _bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
-        i = bisect.bisect_right(ends, start)
-        lo = ends[i - 1] if i > 0 else 0
-        j = bisect.bisect_left(ends, end)
-        hi = ends[j] if j < len(ends) else length
-        return lo, hi
-
-    def sentence(self, start: int, end: int) -> tuple[int, int]:
-        return self._bounds(self._sent, start, end, len(self.text))
-
-    def clause_start(self, start: int) -> int:
-        i = bisect.bisect_right(self._clause, start)
-        return self._clause[i - 1] if i > 0 else 0
 
     def quoted(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside a pair of quotation marks within its sentence."""

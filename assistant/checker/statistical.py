@@ -18,19 +18,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field
 
 from assistant.errors import RuleError
-from assistant.models import ViolationCode
+from assistant.models import Model, ViolationCode
 from assistant.settings import get_settings
+from assistant.text.datafiles import load_model
+from assistant.text.segment import sentence_spans
 
 __all__ = ["StatisticalConfig", "Proposer", "get_proposer", "proposer_for", "load_examples", "sentence_spans", "MODEL_VERSION"]
 
@@ -40,8 +40,8 @@ _PRIME = np.uint64(1_000_003)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: multiplicative hashing, top bits kept
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Model):
+    model_config = ConfigDict(frozen=True)
 
 
 class CodeSetting(_Strict):
@@ -158,20 +158,6 @@ def features(text: str, spans: list[tuple[int, int]], bits: int) -> tuple[np.nda
 # --------------------------------------------------------------------------- sentences
 
 
-_WORD_CHAR = re.compile(r"\w")
-
-
-def sentence_spans(seg_text: str, sentence_ends: list[int]) -> list[tuple[int, int]]:
-    """Sentences as (start, end) with surrounding whitespace trimmed; those without a word character dropped."""
-    spans, lo = [], 0
-    for hi in [*sentence_ends, len(seg_text)]:
-        piece = seg_text[lo:hi]
-        a = lo + len(piece) - len(piece.lstrip())
-        b = lo + len(piece.rstrip())
-        if b > a and _WORD_CHAR.search(seg_text, a, b):
-            spans.append((a, b))
-        lo = hi
-    return spans
 
 
 # --------------------------------------------------------------------------- training
@@ -288,10 +274,7 @@ def load_config(directory: Path) -> StatisticalConfig | None:
     path = directory / CONFIG_FILE
     if not path.is_file():
         return None  # no statistical layer configured: patterns only
-    try:
-        return StatisticalConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise RuleError(f"{CONFIG_FILE}: {exc}") from exc
+    return load_model(path, StatisticalConfig, error=RuleError)
 
 
 def model_key(directory: Path, cfg: StatisticalConfig) -> str:

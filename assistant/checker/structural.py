@@ -19,7 +19,8 @@ from assistant.law.citations import verify_citations
 from assistant.models import Case, CitationStatus, InterestPosition, ViolationCode
 from assistant.position import interest_position
 from assistant.settings import get_settings
-from assistant.text.numerals import find_amounts, parse_number
+from assistant.text.money import find_amounts
+from assistant.text.numerals import parse_number
 
 __all__ = ["structural_findings", "find_rates", "RateMention"]
 

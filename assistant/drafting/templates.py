@@ -12,12 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from assistant.errors import MissingVariableError, TemplateError
-from assistant.models import DraftKind, Tone
+from assistant.models import DraftKind, Model, Tone
 from assistant.settings import PROMPTS_DIR
+from assistant.text.datafiles import load_model
 
 __all__ = [
     "LetterTemplate",
@@ -33,8 +33,8 @@ CATALOGUE_FILE = "_catalogue.yaml"
 _IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Model):
+    model_config = ConfigDict(frozen=True)
 
 
 def placeholders(text: str) -> set[str]:
@@ -149,15 +149,11 @@ class TemplateRegistry:
 
 
 def load_templates(directory: Path = TEMPLATES_DIR) -> TemplateRegistry:
-    try:
-        catalogue = TemplateCatalogue.model_validate(yaml.safe_load((directory / CATALOGUE_FILE).read_text("utf-8")))
-        templates: list[LetterTemplate] = []
-        for path in sorted(directory.glob("*.yaml")):
-            if path.name == CATALOGUE_FILE:
-                continue
-            templates += _TemplateFile.model_validate(yaml.safe_load(path.read_text("utf-8"))).templates
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise TemplateError(f"模板文件无效 / invalid template files in {directory}: {exc}") from exc
+    catalogue = load_model(directory / CATALOGUE_FILE, TemplateCatalogue, error=TemplateError)
+    templates: list[LetterTemplate] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name != CATALOGUE_FILE:
+            templates += load_model(path, _TemplateFile, error=TemplateError).templates
     registry = TemplateRegistry(catalogue, templates)
     missing = [k.value for k in DraftKind if "zh" not in registry.languages(k)]
     if missing:

@@ -22,7 +22,7 @@ from assistant.intake.questions import missing_facts
 from assistant.intake.rates import find_interest_amount, find_rate, rate_from_amount
 from assistant.intake.text import clause_bounds, clause_breaks_between, detect_language, sentence_bounds
 from assistant.models import Case, ContactEvent, Fact, Span
-from assistant.text.numerals import AmountMatch, find_amounts
+from assistant.text.money import AmountMatch, find_amounts
 
 __all__ = ["extract_case", "missing_facts", "merge_cases"]
 

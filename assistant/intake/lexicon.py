@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic import PrivateAttr, ValidationError, model_validator
 
 from assistant.errors import RuleError
-from assistant.models import EvidenceKind, PartyKind, RatePeriod
+from assistant.models import EvidenceKind, Model, PartyKind, RatePeriod
 from assistant.settings import KNOWLEDGE_DIR
+from assistant.text.datafiles import read_yaml
 
 INTAKE_DIR = KNOWLEDGE_DIR / "intake"
 Unit = Literal["day", "week", "month", "year"]
@@ -31,15 +31,11 @@ AmountRole = Literal[
 ]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 def alternation(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-class Terms(Strict):
+class Terms(Model):
     """Words in Chinese and English; `finditer` yields their matches, longest alternative first."""
 
     zh: list[str] = []
@@ -73,7 +69,7 @@ class Terms(Strict):
         return self._regex.match(text, pos) if self._regex is not None else None
 
 
-class Negation(Strict):
+class Negation(Model):
     pre: Terms
     adjacent: Terms
     post: Terms
@@ -82,19 +78,19 @@ class Negation(Strict):
     window_en: int
 
 
-class Evidence(Strict):
+class Evidence(Model):
     basis: str
     kinds: dict[EvidenceKind, Terms]
 
 
-class Contact(Strict):
+class Contact(Model):
     basis: str
     status: dict[StatusWord, Terms]
     events: dict[EventKind, Terms]
     channels: dict[str, Terms]
 
 
-class Parties(Strict):
+class Parties(Model):
     basis: str
     kinds: dict[PartyKind, Terms]
     creditor_self: dict[PartyKind, Terms]
@@ -105,12 +101,12 @@ class RoleCue(Terms):
     side: Literal["before", "after"] = "before"
 
 
-class Amounts(Strict):
+class Amounts(Model):
     basis: str
     roles: dict[AmountRole, list[RoleCue]]
 
 
-class Rates(Strict):
+class Rates(Model):
     basis: str
     day_count: int
     months_per_year: int
@@ -128,7 +124,7 @@ class RelativeWord(Terms):
     precision: Precision
 
 
-class TermPatterns(Strict):
+class TermPatterns(Model):
     zh: list[str]
     en: list[str]
     _compiled: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
@@ -150,7 +146,7 @@ class TermPatterns(Strict):
         return self._compiled
 
 
-class Dates(Strict):
+class Dates(Model):
     basis: str
     relative: list[RelativeWord]
     ago_units: dict[Unit, Terms]
@@ -163,22 +159,22 @@ class BasisTerms(Terms):
     basis: str
 
 
-class IllegalPurpose(Strict):
+class IllegalPurpose(Model):
     basis: str
     kinds: dict[str, Terms]
 
 
-class DebtorAssets(Strict):
+class DebtorAssets(Model):
     positive: Terms
     negative: Terms
 
 
-class Provinces(Strict):
+class Provinces(Model):
     basis: str
     names: dict[str, Terms]
 
 
-class Facts(Strict):
+class Facts(Model):
     guarantor: BasisTerms
     collateral: BasisTerms
     disputed: BasisTerms
@@ -188,7 +184,7 @@ class Facts(Strict):
     provinces: Provinces
 
 
-class Question(Strict):
+class Question(Model):
     field: str
     zh: str
     en: str
@@ -196,11 +192,11 @@ class Question(Strict):
     why_en: str
 
 
-class Questions(Strict):
+class Questions(Model):
     questions: list[Question]
 
 
-class IntakeLexicon(Strict):
+class IntakeLexicon(Model):
     negation: Negation
     evidence: Evidence
     contact: Contact
@@ -213,12 +209,7 @@ class IntakeLexicon(Strict):
 
 
 def _read(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RuleError(f"intake lexicon missing: {path}") from exc
-    except yaml.YAMLError as exc:
-        raise RuleError(f"intake lexicon {path.name} is not valid YAML: {exc}") from exc
+    return read_yaml(path, error=RuleError)
 
 
 @lru_cache(maxsize=4)

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from assistant.intake.lexicon import Rates, alternation
 from assistant.models import Rate, RatePeriod, Span
-from assistant.text.numerals import NUMBER_RUN, parse_amount, parse_number
+from assistant.text.money import parse_amount
+from assistant.text.numerals import NUMBER_RUN, parse_number
 
 _NUM = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?:点[零一二三四五六七八九]+)?"
 _DIGIT = r"\d|[一二三四五六七八九]"

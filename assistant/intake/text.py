@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from assistant.intake.lexicon import Negation, Terms
-
-# a clause ends at Chinese punctuation, at an ASCII comma that is not a thousands separator,
-# or at a full stop followed by space; a sentence ends at a full stop, ; ! ? or a new line
-_CLAUSE_END = re.compile(r"[，；;。！？!?\n、]|,(?!\d{3})|(?<!\d),|\.(?=\s|$)|\s[-–—]\s")
-_SENTENCE_END = re.compile(r"[；;。！？!?\n]|\.(?=\s|$)")
+from assistant.text.segment import segments
 
 
 def is_cjk(ch: str) -> bool:
@@ -27,34 +21,19 @@ def detect_language(text: str) -> Literal["zh", "en"]:
     return "zh" if cjk and cjk >= words else "en"
 
 
-@lru_cache(maxsize=16)
-def _breaks(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
-    """Start and end offsets of every boundary in the text, computed once per text."""
-    found = list(pattern.finditer(text))
-    return [m.start() for m in found], [m.end() for m in found]
-
-
-def _bounds(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int]:
-    starts, ends = _breaks(pattern, text)
-    before = bisect_right(ends, pos) - 1  # the last boundary ending at or before pos
-    start = ends[before] if before >= 0 else 0
-    after = bisect_left(starts, pos)  # the first boundary starting at or after pos
-    return start, (starts[after] if after < len(starts) else len(text))
-
-
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    return _bounds(_CLAUSE_END, text, pos)
+    seg = segments(text)
+    return seg.clause_start(pos), seg.clause_end(pos)
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    return _bounds(_SENTENCE_END, text, pos)
+    seg = segments(text)
+    return seg.sentence_start(pos), seg.sentence_end(pos)
 
 
 def clause_breaks_between(text: str, a: int, b: int) -> int:
     """How many clause boundaries lie between two positions."""
-    lo, hi = min(a, b), max(a, b)
-    starts, ends = _breaks(_CLAUSE_END, text)
-    return max(0, bisect_right(ends, hi) - bisect_left(starts, lo))
+    return segments(text).clause_breaks_between(a, b)
 
 
 def scope_start(text: str, pos: int, negation: Negation) -> int:

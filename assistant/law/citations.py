@@ -22,7 +22,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from assistant.law.statutes import (
     RenumberedArticle,
@@ -38,14 +38,15 @@ from assistant.law.statutes import (
     short_name,
 )
 from assistant.law.statutes import article_exists as _article_exists
-from assistant.models import Basis, CitationCheck, CitationStatus, Span
+from assistant.models import Basis, CitationCheck, CitationStatus, Model, Span
 from assistant.text.article_numbers import parse_chinese_number, to_chinese_article
+from assistant.text.segment import segments
 
 __all__ = ["FoundCitation", "find_citations", "verify_citations", "verify_citation"]
 
 
-class FoundCitation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class FoundCitation(Model):
+    model_config = ConfigDict(frozen=True)
 
     span: Span
     law_as_written: str  # the name as it appears (or as carried over from earlier in the sentence)
@@ -71,7 +72,6 @@ _ARTICLE_RE = re.compile(
 _LIST_SPLIT_RE = re.compile(r"\s*[、,，和及与至到~～－-]\s*")
 # 《…》 with one level of nesting: 《最高人民法院关于适用《中华人民共和国民事诉讼法》的解释》
 _BRACKET_RE = re.compile(r"《(?P<name>(?:[^《》\n]|《[^《》\n]{1,40}》){1,100})》")
-_SENTENCE_END = "。！？!?\n"
 # what may stand between a law name and its article: a version note in brackets, 的/中的
 _GAP_RE = re.compile(r"[》〉]?\s*(?:[（(][^（）()\n]{0,24}[）)])?\s*(?:中的|的|之)?\s*")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:版本|版|修正|修订|修正本|修订本)?")
@@ -131,10 +131,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
-    hi_candidates = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i != -1]
-    hi = min(hi_candidates) if hi_candidates else len(text)
-    return max(lo, start - 150), min(hi, end + 150)
+    seg = segments(text)
+    return max(seg.sentence_start(start), start - 150), min(seg.sentence_end(end), end + 150)
 
 
 def _law_mentions(text: str) -> list[tuple[int, int, str, str | None]]:

@@ -18,28 +18,24 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assistant.errors import KnowledgeError
 from assistant.law import statutes
-from assistant.models import Citation
+from assistant.models import Citation, Model
 from assistant.settings import KNOWLEDGE_DIR, Settings, get_settings
 from assistant.text.article_numbers import normalise_article, to_chinese_article
+from assistant.text.datafiles import load_model
 
 log = logging.getLogger(__name__)
 
 CORPUS_SCHEMA = 1  # bump when the way units are turned into index documents changes
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 # --------------------------------------------------------------------------- knowledge files
 
 
-class SelectionGroup(_Strict):
+class SelectionGroup(Model):
     law: str
     name: str
     articles: list[str] = Field(min_length=1)  # "667-680", "293之一", "111"
@@ -58,11 +54,11 @@ class SelectionGroup(_Strict):
         return labels
 
 
-class Selection(_Strict):
+class Selection(Model):
     groups: list[SelectionGroup] = Field(min_length=1)
 
 
-class Gloss(_Strict):
+class Gloss(Model):
     article: str
     gloss: str = Field(min_length=4)
     questions: list[str] = Field(min_length=1, max_length=8)
@@ -76,12 +72,12 @@ class Gloss(_Strict):
         return v
 
 
-class GlossFile(_Strict):
+class GlossFile(Model):
     law: str
     articles: list[Gloss] = Field(min_length=1)
 
 
-class IndexUnit(_Strict):
+class IndexUnit(Model):
     """One retrievable unit of law: official text (or our own words) plus the words people use."""
 
     id: str
@@ -110,10 +106,7 @@ class IndexUnit(_Strict):
 
 
 def _load(path: Path, model: type[BaseModel]):
-    try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError, ValueError) as exc:
-        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    return load_model(path, model, error=KnowledgeError)
 
 
 def load_selection(knowledge_dir: Path = KNOWLEDGE_DIR) -> Selection:

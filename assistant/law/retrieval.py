@@ -26,15 +26,15 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from assistant.errors import IndexNotReadyError, KnowledgeError
 from assistant.law import statutes
 from assistant.law.corpus import IndexUnit, build_units
 from assistant.law.index import build_index, vector_store
-from assistant.models import Citation
+from assistant.models import Citation, Model
 from assistant.settings import KNOWLEDGE_DIR, Settings, get_settings
+from assistant.text.datafiles import load_model
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +70,12 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class _GlossaryEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _GlossaryEntry(Model):
     en: list[str] = Field(min_length=1)
     zh: list[str] = Field(min_length=1)
 
 
-class _Glossary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Glossary(Model):
     terms: list[_GlossaryEntry]
 
 
@@ -86,10 +84,7 @@ def _glossary(knowledge_dir: Path) -> list[tuple[re.Pattern, list[str]]]:
     path = knowledge_dir / "glossary_en.yaml"
     if not path.exists():
         return []
-    try:
-        g = _Glossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    g = load_model(path, _Glossary, error=KnowledgeError)
     phrases = [(en, e.zh) for e in g.terms for en in e.en]
     phrases.sort(key=lambda p: -len(p[0]))  # longest phrase first
     return [(re.compile(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", re.IGNORECASE), zh) for en, zh in phrases]
@@ -108,16 +103,14 @@ def expand_query(query: str, knowledge_dir: Path = KNOWLEDGE_DIR) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
-class _Concept(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Concept(Model):
     concept: str
     basis: str = Field(min_length=2)  # the provision whose vocabulary `legal` comes from
     colloquial: list[str] = Field(min_length=1)
     legal: list[str] = Field(min_length=1)
 
 
-class _ConceptGlossary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _ConceptGlossary(Model):
     concepts: list[_Concept] = Field(min_length=1)
 
 
@@ -126,10 +119,7 @@ def _concepts(knowledge_dir: Path) -> tuple[_Concept, ...]:
     path = knowledge_dir / "glossary_zh.yaml"
     if not path.exists():
         return ()
-    try:
-        g = _ConceptGlossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise KnowledgeError(f"{path} 格式错误 / is malformed:\n{exc}") from exc
+    g = load_model(path, _ConceptGlossary, error=KnowledgeError)
     return tuple(g.concepts)
 
 

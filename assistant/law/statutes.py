@@ -19,10 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import KnowledgeError
-from assistant.models import Citation
+from assistant.models import Citation, Model
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.article_numbers import normalise_article, parse_article
 from assistant.text.datafiles import load_model
@@ -53,8 +53,8 @@ __all__ = [
 LawStatus = Literal["current", "repealed", "amended"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Model):
+    model_config = ConfigDict(frozen=True)
 
 
 # --------------------------------------------------------------------------- knowledge/laws.yaml

@@ -29,12 +29,12 @@ from pathlib import Path
 from string import Template
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import LLMError, MissingVariableError, TemplateError
 from assistant.models import Case, CheckedDraft, ContactStatus, Fact, LegalityReport, Span
 from assistant.settings import PROMPTS_DIR, get_settings
+from assistant.text.datafiles import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,10 @@ class Prompt:
 
 def load_prompt(name: str) -> Prompt:
     path = PROMPTS_DIR / "llm" / f"{name}.yaml"
+    data = read_yaml(path, error=TemplateError)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Prompt(name, tuple(data["variables"]), data.get("system") or "", data["user"])
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+    except (KeyError, TypeError) as exc:
         raise TemplateError(f"提示词文件无效 / bad prompt file {path}: {exc}") from exc
 
 

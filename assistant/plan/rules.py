@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Stage
+from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Model, Stage
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.datafiles import load_model
 
@@ -26,27 +26,23 @@ STRATEGY_FILE = KNOWLEDGE_DIR / "strategy.yaml"
 # --------------------------------------------------------------------------- the rule file
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Bilingual(_Strict):
+class _Bilingual(Model):
     zh: str
     en: str
 
 
-class _BilingualList(_Strict):
+class _BilingualList(Model):
     zh: list[str]
     en: list[str]
 
 
-class _BasisRef(_Strict):
+class _BasisRef(Model):
     law: str  # an alias from `laws`
     article: str = Field(pattern=r"^第[零一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$")
     note: str = ""
 
 
-class _StepTemplate(_Strict):
+class _StepTemplate(Model):
     document: DraftKind | None = None
     offset_days: int = Field(ge=0, le=365)
     stage: Stage | None = None
@@ -57,7 +53,7 @@ class _StepTemplate(_Strict):
     basis: list[_BasisRef]
 
 
-class _Rule(_Strict):
+class _Rule(Model):
     id: str
     when: list[str]
     stage: Stage
@@ -66,18 +62,18 @@ class _Rule(_Strict):
     basis: list[_BasisRef] = Field(default_factory=list)
 
 
-class _Warning(_Strict):
+class _Warning(Model):
     when: list[str]
     zh: str
     en: str
 
 
-class _Thresholds(_Strict):
+class _Thresholds(Model):
     recent_overdue_days: int = Field(ge=1)
     demand_deadline_days: int = Field(ge=1)
 
 
-class StrategyRules(_Strict):
+class StrategyRules(Model):
     laws: dict[str, str]
     thresholds: _Thresholds
     rules: list[_Rule] = Field(min_length=1)

@@ -11,9 +11,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from assistant.models import Assessment, Basis, Case, Category, LegalPosition, NegotiationPlan, PlanStep, Stage
+from assistant.models import Assessment, Basis, Case, Category, LegalPosition, Model, NegotiationPlan, PlanStep, Stage
 from assistant.plan.negotiation import instalment_plan
 from assistant.plan.rules import (
     CONDITIONS,
@@ -28,9 +28,7 @@ from assistant.plan.rules import (
 __all__ = ["Strategy", "plan_strategy", "document_basis", "load_strategy_rules", "CONDITIONS", "STRATEGY_FILE"]
 
 
-class Strategy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Strategy(Model):
     stage: Stage
     reason: str
     steps: list[PlanStep]

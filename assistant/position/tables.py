@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.models import Basis
+from assistant.models import Basis, Model
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.datafiles import load_model
 
@@ -63,8 +63,8 @@ def unique_basis(basis: list[Basis]) -> list[Basis]:
     return out
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Model):
+    model_config = ConfigDict(frozen=True)
 
 
 # --------------------------------------------------------------------------- LPR

@@ -16,10 +16,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation, ValidationError
+from pydantic import Field, SkipValidation, ValidationError
 
 from assistant.errors import InputError, StorageError
-from assistant.models import Advice, Category, CheckedDraft, Draft, LegalityReport, Stage
+from assistant.models import Advice, Category, CheckedDraft, Draft, LegalityReport, Model, Stage
 
 SCHEMA_VERSION = 1
 Role = Literal["user", "assistant"]
@@ -64,30 +64,26 @@ def _append_only_triggers() -> str:
 # --------------------------------------------------------------------------- records
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Turn(Record):
+class Turn(Model):
     role: Role
     text: str
     created_at: datetime
 
 
-class StoredAdvice(Record):
+class StoredAdvice(Model):
     version: int
     created_at: datetime
     advice: SkipValidation[Advice]  # restored by _restore_advice: validating again would re-check its drafts
 
 
-class StoredDraft(Record):
+class StoredDraft(Model):
     advice_version: int
     position: int  # order within its advice version
     created_at: datetime
     draft: SkipValidation[CheckedDraft]  # restored by _restore_draft, keeping the verdict as it was given
 
 
-class StoredCheck(Record):
+class StoredCheck(Model):
     id: int
     case_id: int | None
     text: str
@@ -95,14 +91,14 @@ class StoredCheck(Record):
     created_at: datetime
 
 
-class ContactLogEntry(Record):
+class ContactLogEntry(Model):
     when: datetime | date  # a date alone when the hour is not known
     channel: str
     summary: str
     logged_at: datetime
 
 
-class CaseSummary(Record):
+class CaseSummary(Model):
     case_id: int
     title: str
     created_at: datetime
@@ -112,7 +108,7 @@ class CaseSummary(Record):
     category: Category | None = None
 
 
-class CaseRecord(Record):
+class CaseRecord(Model):
     case_id: int
     title: str
     narrative: str  # the first message; later facts are user turns

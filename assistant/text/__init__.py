@@ -6,11 +6,13 @@ The embedding model (`assistant.text.embeddings`) is imported on its own: it pul
 from assistant.text.article_numbers import normalise_article, parse_article, to_chinese_article
 from assistant.text.inputs import clean_text
 from assistant.text.masking import install_log_masking, mask_pii
-from assistant.text.numerals import find_amounts, parse_amount, parse_number
+from assistant.text.money import find_amounts, find_approximate_amounts, parse_amount
+from assistant.text.numerals import parse_number
 
 __all__ = [
     "clean_text",
     "find_amounts",
+    "find_approximate_amounts",
     "install_log_masking",
     "mask_pii",
     "normalise_article",

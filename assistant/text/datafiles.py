@@ -13,20 +13,22 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from assistant.errors import KnowledgeError, RuleError
+from assistant.errors import AssistantError, KnowledgeError, RuleError
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, *, error: type[AssistantError] = KnowledgeError) -> Any:
+    """The parsed YAML file; `error` (the caller's kind: rules, templates, knowledge) when it cannot be read."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"无法读取 / cannot read {path}: {exc}") from exc
+        raise error(f"无法读取 / cannot read {path}: {exc}") from exc
 
 
-def load_model(path: Path, model: type[M], *, error: type[KnowledgeError] = RuleError) -> M:
-    raw = read_yaml(path)
+def load_model(path: Path, model: type[M], *, error: type[AssistantError] = RuleError) -> M:
+    """The YAML file validated by its strict model; `error` when it cannot be read or does not match."""
+    raw = read_yaml(path, error=error)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

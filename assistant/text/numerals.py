@@ -1,4 +1,4 @@
-"""Numbers and money amounts as creditors write them, in Chinese and English.
+"""Numbers as creditors write them, in Chinese and English (money amounts: assistant.text.money).
 
 Pure functions, Decimal out. Handles written numerals (十二万三千, 一百二十万), colloquial
 ellipsis (八万五 = 85,000, 一千五 = 1,500: a trailing digit counts in the unit below the
@@ -9,8 +9,7 @@ last one said), Arabic digits mixed with units (5.6万, 3千, 1万5, 2w), thousa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 CN_DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3,
@@ -24,18 +23,6 @@ _CN_CHARS = "".join(CN_DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUMBER_RUN = rf"(?:{ARABIC}|[{_CN_CHARS}])+"
 _TOKEN = re.compile(rf"\d+(?:\.\d+)?|[{_CN_CHARS}]")
-
-_AMOUNT = re.compile(
-    rf"(?P<pre>[¥￥]\s?|(?:RMB|CNY|人民币)\s?)?"
-    rf"(?P<num>{NUMBER_RUN})"
-    rf"(?:\s?(?P<k>[kKwW](?![A-Za-z])|thousand\b|million\b|mln\b))?"
-    rf"(?:\s?(?P<cur>块钱|元|块|圆|(?:yuan|RMB|CNY|rmb|kuai)\b))?",
-    re.IGNORECASE,
-)
-# a number followed by these is a count, a date, a duration or a rate, not money
-_NOT_MONEY_AFTER = re.compile(r"\s?(?:[年月日号天周个次期岁%％分厘倍成折点:：/\-]|分之|percent|%|days?\b|weeks?\b|months?\b|years?\b|times\b)", re.I)
-_NOT_MONEY_BEFORE = re.compile(r"(?:[\-/:：.]|分之|第)$")
-
 
 def parse_number(text: str) -> Decimal:
     """Parse a numeral run such as '十二万三千', '八万五', '5.6万', '1万5', '85,000' or '一百二十'.
@@ -89,74 +76,6 @@ def parse_number(text: str) -> Decimal:
             pending *= Decimal(last_unit) / 10
         section += pending
     return total + section
-
-
-def parse_amount(text: str) -> Decimal:
-    """Parse one whole amount: '¥85,000', 'RMB 85,000', '85k', '1.5k', '三万块', '5.6万元', '120,000 yuan'."""
-    m = _AMOUNT.fullmatch(text.strip())
-    if not m:
-        raise ValueError(f"not an amount: {text!r}")
-    return _value(m)
-
-
-def _value(m: re.Match[str]) -> Decimal:
-    value = parse_number(m.group("num"))
-    k = (m.group("k") or "").lower()
-    value *= {"k": 1000, "thousand": 1000, "w": 10_000, "million": 1_000_000, "mln": 1_000_000}.get(k, 1)
-    # 85000, not 8.5E+4: integral amounts keep no exponent and no trailing zeros
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-
-
-@dataclass(frozen=True)
-class AmountMatch:
-    start: int
-    end: int
-    text: str
-    value: Decimal
-    marked: bool  # a currency mark or a unit (万, 千, k) was written; bare digits are weaker
-
-
-def find_amounts(text: str, exclude: list[tuple[int, int]] | None = None) -> list[AmountMatch]:
-    """Every money amount in `text`, left to right. Spans in `exclude` (dates, rates) are skipped."""
-    found: list[AmountMatch] = []
-    blocked = exclude or []
-    pos = 0
-    while (m := _AMOUNT.search(text, pos)) is not None:
-        pos = m.end()
-        lead = re.match(rf"[{''.join(CN_DIGITS)}]+(?=\d)", m.group("num"))
-        if lead and not m.group("pre"):
-            # "张三8万": a name's last character is not part of the number
-            pos = m.start("num") + lead.end()
-            continue
-        start, end = m.span()
-        num = m.group("num")
-        if any(start < b_end and b_start < end for b_start, b_end in blocked):
-            continue
-        if num[0] in BIG_UNITS or num[0] in "百佰千仟":
-            continue  # "万一", "千万别", "百分百": a unit cannot open an amount (十万 can)
-        # 十 alone does not make money ("十来万", "十二个"): 百, 千, 万 and 亿 do
-        has_cn_unit = any(ch in "百佰千仟" or ch in BIG_UNITS for ch in num)
-        marked = bool(m.group("pre") or m.group("cur") or m.group("k") or has_cn_unit)
-        if _NOT_MONEY_BEFORE.search(text[max(0, start - 2) : start]):
-            continue
-        if not (m.group("cur") or m.group("k")) and _NOT_MONEY_AFTER.match(text, m.end("num")):
-            continue
-        if not marked:
-            digits = num.replace(",", "")
-            # Chinese numerals without a unit are counts (三个, 一直); long digit runs are phone numbers
-            if not digits[0].isdigit() or len(digits) >= 10:
-                continue
-        try:
-            value = _value(m)
-        except (ValueError, InvalidOperation):
-            continue
-        if value <= 0 or (not marked and value < 100):
-            continue
-        end = m.end()
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        found.append(AmountMatch(start, end, text[start:end], value, marked))
-    return found
 
 
 def parse_small_int(text: str) -> int:
