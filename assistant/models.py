@@ -81,6 +81,23 @@ class EvidenceKind(str, Enum):
     recording = "recording"  # 录音
     witness = "witness"
     receipt = "receipt"  # 收条
+    delivery_note = "delivery_note"  # 送货单 / 签收单
+    statement_of_account = "statement_of_account"  # 对账单 / 确认函
+    invoice = "invoice"  # 发票
+    other = "other"
+
+
+class DebtType(str, Enum):
+    """What the money is owed for: the evidence, the letters and the claims follow it."""
+
+    loan = "loan"  # 借款 (民法典第六百六十七条起)
+    goods = "goods"  # 货款 (买卖合同, 第五百九十五条起)
+    services = "services"  # 服务费、设计费、咨询费
+    works = "works"  # 工程款、装修款、加工费 (承揽、建设工程)
+    carriage = "carriage"  # 运费
+    rent = "rent"  # 租金
+    wages = "wages"  # 劳务费 / 工资 owed to the creditor
+    guarantee = "guarantee"  # a claim against a guarantor
     other = "other"
 
 
@@ -128,6 +145,9 @@ class Case(Model):
 
     guarantor: Fact[bool] | None = None
     collateral: Fact[bool] | None = None
+    debt_type: Fact[DebtType] | None = None  # unknown: treated as a loan only where the words say so
+    acknowledged: Fact[bool] | None = None  # the debtor confirmed the debt in writing (对账单, 确认函, 欠条)
+    reachable: Fact[bool] | None = None  # False only when the whereabouts are unknown (下落不明), not for unanswered calls
     disputed: Fact[bool] | None = None
     illegal_purpose: Fact[str] | None = None  # e.g. "gambling": 民法典第一百五十三条
     debtor_has_assets: Fact[bool] | None = None
@@ -193,6 +213,8 @@ class Assessment(Model):
     missing: list[MissingFact] = Field(default_factory=list)
     would_change: list[str] = Field(default_factory=list)  # facts that would flip the verdict
     rationale: str = ""
+    decided_by: Literal["rules", "model"] = "rules"  # who settled the category: the signal rules or the learned model
+    model_probabilities: dict[str, float] = Field(default_factory=dict)  # the learned model's reading, when it ran
 
 
 # --------------------------------------------------------------------------- law
@@ -328,6 +350,7 @@ class Severity(str, Enum):
     critical = "critical"  # criminal exposure: refuse
     high = "high"
     medium = "medium"
+    warning = "warning"  # lawful but worth a second look (vague "further measures", 21:00-22:00): shown, never blocks
 
 
 class Violation(Model):
@@ -342,8 +365,9 @@ class Violation(Model):
 
 
 class LegalityReport(Model):
-    legal: bool
+    legal: bool  # no violation; warnings do not block
     violations: list[Violation] = Field(default_factory=list)
+    warnings: list[Violation] = Field(default_factory=list)  # second tier: shown with their reason
     checked_chars: int = 0
 
     def codes(self) -> set[str]:
@@ -361,6 +385,7 @@ class Stage(str, Enum):
     payment_order = "payment_order"
     litigation = "litigation"
     decline = "decline"
+    answer = "answer"  # the message asks a legal question: answered with the articles, no collection ladder
 
 
 class PlanStep(Model):

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     )
     contact_window_start: int = Field(default=8, ge=0, le=23, description="Earliest hour for contacting a debtor")
     contact_window_end: int = Field(default=21, ge=1, le=24, description="Latest hour for contacting a debtor")
+    contact_night_start: int = Field(default=22, ge=1, le=24, description="From this hour contact is a violation; between the window's end and it, a warning")
     max_input_chars: int = Field(default=20_000, ge=100)
 
     # web app

@@ -20,7 +20,7 @@ def test_category_values_are_exactly_the_three_labels():
     assert {c.value for c in Category} == {"hardship", "bad_faith", "unclear"}
 
 
-def test_stage_values_are_exactly_the_ladder():
+def test_stage_values_are_exactly_the_ladder_plus_decline_and_answer():
     from assistant.models import Stage
 
     assert {s.value for s in Stage} == {
@@ -31,6 +31,7 @@ def test_stage_values_are_exactly_the_ladder():
         "payment_order",
         "litigation",
         "decline",
+        "answer",  # a legal question, answered with the articles (issue 14)
     }
 
 

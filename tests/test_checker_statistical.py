@@ -47,7 +47,7 @@ def test_training_twice_gives_the_same_model(tmp_path: Path) -> None:
     second = build_proposer(RULES_DIR, tmp_path / "b")
     assert first is not None and second is not None
     assert first.key == second.key
-    assert np.array_equal(first.table, second.table) and np.array_equal(first.bias, second.bias)
+    assert np.array_equal(first.linear.table, second.linear.table) and np.array_equal(first.linear.bias, second.linear.bias)
 
 
 def test_cached_model_is_reused_and_retrained_when_the_examples_change(rules_dir: Path, tmp_path: Path) -> None:

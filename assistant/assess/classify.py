@@ -19,6 +19,7 @@ import math
 import re
 from pathlib import Path
 
+from assistant.assess.learned import Fusion, load_assess_config, narrative_model
 from assistant.assess.rules import (
     CJK,
     SIGNALS_FILE,
@@ -294,13 +295,53 @@ def _find_hits(text: str, c: CompiledBook, english: bool, semantic: bool, settin
     return sorted(hits + extra, key=lambda h: (h.start, h.end))
 
 
+def _fuse(category: Category, decisive: bool, probabilities: dict[str, float], fusion: Fusion) -> Category:
+    """The rules' verdict, or the learned model's where the rules found too little or the model is sure enough."""
+    best = max(probabilities, key=probabilities.get)
+    sure = probabilities[best]
+    if best == category.value or decisive:
+        return category  # a decisive rule (asset stripping, a judgment ignored) is never overturned
+    if category == Category.unclear and best != Category.unclear.value and sure >= fusion.decide_when_unclear:
+        return Category(best)
+    if category != Category.unclear and sure >= fusion.overrule:
+        return Category(best)
+    return category
+
+
+def _model_rationale(category: Category, probabilities: dict[str, float], rules_said: str, lang: str) -> str:
+    p = f"{probabilities[category.value]:.2f}"
+    if lang == "zh":
+        return f"学习模型（依据盲写案例训练）判断为{category.value}（概率{p}）；规则层的分析：{rules_said}"
+    return f"The learned model (trained on narratives written blind to the rules) reads this as {category.value} (p={p}); the rules said: {rules_said}"
+
+
 def classify(
-    case: Case, *, signals_path: Path | str | None = None, semantic: bool = True, settings: Settings | None = None
+    case: Case, *, signals_path: Path | str | None = None, semantic: bool = True, settings: Settings | None = None,
+    learned: bool = True,
 ) -> Assessment:
     """Score ability and willingness from the narrative (and intake facts) and decide the category.
 
-    ``semantic=False`` uses the regex patterns only (also the fallback when no embedding model loads).
+    ``semantic=False`` uses the regex patterns only (also the fallback when no embedding model loads);
+    ``learned=False`` leaves out the learned narrative model (for measuring the rules alone).
     """
+    assessment, decisive = rules_verdict(case, signals_path=signals_path, semantic=semantic, settings=settings)
+    model = narrative_model() if learned and case.narrative.strip() else None
+    if model is None:
+        return assessment
+    probabilities = model.probabilities(case.narrative)
+    fused = _fuse(assessment.category, decisive, probabilities, load_assess_config().fusion)
+    update: dict = {"model_probabilities": probabilities}
+    if fused != assessment.category:
+        lang = "en" if case.language == "en" or not CJK.search(case.narrative) else "zh"
+        update |= {"category": fused, "decided_by": "model",
+                   "rationale": _model_rationale(fused, probabilities, assessment.rationale, lang)}  # fmt: skip
+    return assessment.model_copy(update=update)
+
+
+def rules_verdict(
+    case: Case, *, signals_path: Path | str | None = None, semantic: bool = True, settings: Settings | None = None
+) -> tuple[Assessment, bool]:
+    """The signal rules' assessment alone, and whether a decisive rule settled it (never overturned)."""
     c = compiled_book(str(signals_path or SIGNALS_FILE))
     text = case.narrative or ""
     english = case.language == "en" or not CJK.search(text)
@@ -337,4 +378,4 @@ def classify(
         missing=_missing(case),
         would_change=would_change,
         rationale=rationale,
-    )
+    ), decisive

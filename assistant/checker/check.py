@@ -33,7 +33,7 @@ from assistant.models import Case, LegalityReport, PartyKind, Severity, Violatio
 
 __all__ = ["check", "Segments", "Finding", "make_violation"]
 
-_SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2}
+_SEVERITY_RANK = {Severity.critical: 0, Severity.high: 1, Severity.medium: 2, Severity.warning: 3}
 
 # --------------------------------------------------------------------------- validators (named in YAML)
 
@@ -193,5 +193,9 @@ def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None 
     findings = _drop_backstops(_pattern_findings(reg, seg, case) + structural_findings(reg, seg, case), seg)
     if statistical:
         findings += _statistical_findings(reg, seg, findings)
-    violations = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
-    return LegalityReport(legal=not violations, violations=violations, checked_chars=len(text))
+    merged = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
+    violations = [v for v in merged if v.severity != Severity.warning]
+    # a warning where the same code is already a violation in that place adds nothing
+    warnings = [w for w in merged if w.severity == Severity.warning
+                and not any(v.code == w.code and v.span[0] < w.span[1] and w.span[0] < v.span[1] for v in violations)]
+    return LegalityReport(legal=not violations, violations=violations, warnings=warnings, checked_chars=len(text))

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from assistant.checker.rules import RuleRegistry
 from assistant.checker.segments import Finding, Segments, cue_present
 from assistant.law.citations import verify_citations
-from assistant.models import Case, CitationStatus, InterestPosition, ViolationCode
+from assistant.models import Case, CitationStatus, InterestPosition, Severity, ViolationCode
 from assistant.position import interest_position
 from assistant.settings import get_settings
 from assistant.text.money import find_amounts
@@ -55,6 +55,8 @@ _EN_NUMBERS = {"four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9
 _ILLEGAL_PURPOSE = re.compile(r"gambl|赌|毒|drug|illegal|非法", re.IGNORECASE)
 _CITATION_HINT = re.compile(r"条|《|\b(?:art|article|articles|law|code)\b", re.IGNORECASE)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+# "[语音 0:32]", "Voice 0:15", "通话时长 3:05": a duration, not a clock time
+_DURATION_BEFORE = re.compile(r"(?:语音|通话|时长|录音|voice|call|duration)[\s:：]*$", re.IGNORECASE)
 
 
 def _number(raw: str) -> Decimal | None:
@@ -278,20 +280,29 @@ def _contact_findings(reg: RuleRegistry, seg: Segments) -> list[Finding]:
     times = [(m, "zh") for m in _ZH_HOUR.finditer(text)] if ("点" in text or "时" in text) else []
     times += [(m, "24") for m in _H24.finditer(text)] if (":" in text or "：" in text) else []
     times += [(m, "en") for m in _EN_HOUR.finditer(text)] if ("m" in lowered) else []
+    night_h = Decimal(max(settings.contact_night_start, settings.contact_window_end))
+
+    def tier(hour: Decimal) -> Severity:
+        # after the window but before night (21:00-22:00 by default): outside the industry window, not yet a
+        # disturbance of rest (治安管理处罚法第五十条): a warning, not a violation
+        return Severity.warning if end_h < hour < night_h else rule.severity
+
     for m, kind in times:
         hour = _hour(m, kind)
-        if hour is None or start_h <= hour <= end_h or not confirmed(m.start(), m.end()):
+        if hour is None or start_h <= hour <= end_h or _DURATION_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        if not confirmed(m.start(), m.end()):
             continue
         detail = f"联系时间约{int(hour):02d}:{int((hour % 1) * 60):02d}，允许{start_h}:00-{end_h}:00"
-        out.append(Finding(rule.code, m.start(), m.end(), 1.0, "contact_time:outside_window", rule.severity, detail))
+        out.append(Finding(rule.code, m.start(), m.end(), 1.0, "contact_time:outside_window", tier(hour), detail))
     for m in _SENT_STAMP.finditer(text) if ("[" in text or "【" in text or "(" in text or "（" in text) else ():
         hour = _hour(m, "24")
-        if hour is None or start_h <= hour <= end_h:
+        if hour is None or start_h <= hour <= end_h or _DURATION_BEFORE.search(text, max(0, m.start("h") - 6), m.start("h")):
             continue
         if any(cue_present(reg, c, seg, m.start("h"), m.end("m")) for c in rule.context.cancel):
             continue
         detail = f"消息发送时间约{int(hour):02d}:{int((hour % 1) * 60):02d}，允许{start_h}:00-{end_h}:00"
-        out.append(Finding(rule.code, m.start("h"), m.end("m"), 1.0, "contact_time:sent_at_night", rule.severity, detail))
+        out.append(Finding(rule.code, m.start("h"), m.end("m"), 1.0, "contact_time:sent_at_night", tier(hour), detail))
     for m in _NIGHT_WORD.finditer(text):
         if confirmed(m.start(), m.end()):
             out.append(Finding(rule.code, m.start(), m.end(), 1.0, "contact_time:night", rule.severity, "夜间联系"))

@@ -36,6 +36,7 @@ KINDS_BY_STAGE: dict[Stage, list[DraftKind]] = {
     Stage.payment_order: [DraftKind.sms_reminder, DraftKind.payment_order_application],
     Stage.litigation: [DraftKind.sms_reminder, DraftKind.complaint],
     Stage.decline: [],  # an unprotected debt gets an explanation in the plan, never a demand
+    Stage.answer: [],  # a legal question gets an answer with the articles, no letter
 }
 # Filed with or signed before Chinese authorities: Chinese only.
 COURT_DOCUMENTS = {
