@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
+from postgres_cluster import new_database, throwaway_cluster
+from sqlalchemy.exc import DBAPIError
 
 from assistant.errors import InputError, StorageError
 from assistant.models import (
@@ -69,9 +71,21 @@ def db_path(tmp_path):
     return tmp_path / "audit.db"
 
 
-@pytest.fixture
-def store(db_path):
-    return Store(db_path)
+@pytest.fixture(scope="module")
+def postgres_server():
+    with throwaway_cluster() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, db_path):
+    """The same behaviour on SQLite (the default) and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        store = Store(db_path)
+    else:
+        store = Store(new_database(request.getfixturevalue("postgres_server")))
+    yield store
+    store.close()
 
 
 def test_a_new_store_instance_on_the_same_file_sees_everything_written_before_the_restart(db_path):
@@ -95,7 +109,8 @@ def test_a_new_store_instance_on_the_same_file_sees_everything_written_before_th
     assert record.checks[0].report.legal is True
 
 
-def test_the_database_runs_in_wal_mode(store, db_path):
+def test_the_database_runs_in_wal_mode(db_path):
+    Store(db_path)
     assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -123,15 +138,15 @@ def test_a_rerun_adds_a_new_version_and_keeps_the_old_drafts(store):
     "UPDATE checks SET legal = 1",
     "DELETE FROM contacts",
 ])
-def test_history_cannot_be_rewritten_even_with_raw_sql(store, db_path, statement):
+def test_history_cannot_be_rewritten_even_with_raw_sql(store, statement):
     case_id = store.create_case("案", NARRATIVE)
     store.add_turn(case_id, "user", NARRATIVE)
     store.save_advice(case_id, make_advice())
     store.save_check(case_id, "还钱", LegalityReport(legal=True))
     store.log_contact(case_id, date(2026, 11, 27), "微信", "发送提醒")
 
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        sqlite3.connect(db_path).execute(statement)
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.exec_driver_sql(statement)
 
 
 def test_export_is_the_full_record_as_json(store):
