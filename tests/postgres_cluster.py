@@ -62,3 +62,19 @@ def new_database(server: str) -> str:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     return server + name
+
+
+# fixtures shared by the store's test files (imported there): every store test runs on SQLite and on PostgreSQL
+
+@pytest.fixture(scope="module")
+def postgres_server():
+    with throwaway_cluster() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, tmp_path) -> str:
+    """A database URL of its own: a SQLite file in the test's directory, or a new database on the throwaway cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'audit.db'}"
+    return new_database(request.getfixturevalue("postgres_server"))

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from postgres_cluster import new_database, throwaway_cluster
+from postgres_cluster import database, postgres_server  # noqa: F401  (fixtures)
 from sqlalchemy.exc import DBAPIError
 
 from assistant.errors import InputError, StorageError
@@ -71,19 +71,10 @@ def db_path(tmp_path):
     return tmp_path / "audit.db"
 
 
-@pytest.fixture(scope="module")
-def postgres_server():
-    with throwaway_cluster() as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, db_path):
+@pytest.fixture
+def store(database):  # noqa: F811  (the imported fixture)
     """The same behaviour on SQLite (the default) and on a real PostgreSQL server."""
-    if request.param == "sqlite":
-        store = Store(db_path)
-    else:
-        store = Store(new_database(request.getfixturevalue("postgres_server")))
+    store = Store(database)
     yield store
     store.close()
 

@@ -115,6 +115,7 @@ def verify(conn: Connection, expected: ChainHead | None = None) -> Verdict:
     for link in all_links:
         by_chain.setdefault(link["chain"], []).append(link)
     seen: set[tuple[str, int]] = set()
+    erased_cases = {row["case_id"] for (table, _), row in rows.items() if table == "events" and row["kind"] == "erased"}
     for chain, chain_links in sorted(by_chain.items()):
         broken = verify_links(chain, chain_links)
         if broken:
@@ -128,6 +129,8 @@ def verify(conn: Connection, expected: ChainHead | None = None) -> Verdict:
             if key in seen or chain_of(key[0], row) != chain:
                 return Verdict(ok=False, links=len(all_links), first_break=f"{where}: the row is linked twice or moved")
             seen.add(key)
+            if row.get("erased") and chain not in erased_cases:
+                return Verdict(ok=False, links=len(all_links), first_break=f"{where}: marked erased without an erasure record")
             if not row.get("erased") and digest(key[0], row) != link["digest"]:
                 return Verdict(ok=False, links=len(all_links), first_break=f"{where}: the row was changed")
     unlinked = sorted(set(rows) - seen)

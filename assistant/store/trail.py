@@ -237,7 +237,7 @@ class Store:
             if role not in schema.ROLES:
                 raise InputError(f"角色必须是 {'/'.join(schema.ROLES)} / role must be one of {schema.ROLES}, got {role!r}")
         with self._write() as conn:
-            known = dict(conn.execute(select(schema.users.c.name, schema.users.c.role)).tuples())
+            known = {r.name: r.role for r in conn.execute(select(schema.users.c.name, schema.users.c.role))}
             for name, role in users.items():
                 if name not in known:
                     conn.execute(schema.users.insert().values(name=name, role=role, created_at=self._now()))
