@@ -312,3 +312,25 @@ def test_an_open_case_cannot_be_erased(store):
     case_id = store.create_case("甲", NARRATIVE)
     with pytest.raises(InputError, match="not closed"):
         store.erase_case(case_id, retention_days=0)
+
+
+def test_one_writer_per_case_keeps_each_reply_next_to_its_own_message(store):
+    """Six clients write into one case at once: each reply sees its own message as the latest (defect 7)."""
+    case_id = store.create_case("甲", NARRATIVE)
+    start = threading.Barrier(6)
+
+    def client(n: int) -> None:
+        start.wait()
+        with store.case_writer(case_id):
+            store.add_turn(case_id, "user", f"客户端{n}的补充")
+            window = store.load_case(case_id).analysis_window(20_000)
+            store.add_turn(case_id, "assistant", "回复：" + window.splitlines()[-1])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    turns = store.load_case(case_id).turns
+    pairs = [(turns[i].text, turns[i + 1].text) for i in range(0, len(turns), 2)]
+    assert len(pairs) == 6 and all(reply == "回复：" + asked for asked, reply in pairs)
