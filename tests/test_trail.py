@@ -334,3 +334,29 @@ def test_one_writer_per_case_keeps_each_reply_next_to_its_own_message(store):
     turns = store.load_case(case_id).turns
     pairs = [(turns[i].text, turns[i + 1].text) for i in range(0, len(turns), 2)]
     assert len(pairs) == 6 and all(reply == "回复：" + asked for asked, reply in pairs)
+
+
+def test_twenty_users_on_two_instances_lose_and_duplicate_nothing(database):  # noqa: F811
+    """Two app instances on one database (two stores, two engines), 20 users × 5 messages with retries."""
+    instances = [Store(database), Store(database)]
+    users = {f"user{n}": "creditor" for n in range(20)}
+    instances[0].register_users(users)
+    case_of = {name: instances[n % 2].create_case(name, NARRATIVE, user=name) for n, name in enumerate(users)}
+
+    def work(n: int, name: str) -> None:
+        for i in range(5):
+            for attempt in range(2):  # every request is retried once, on the other instance
+                instances[(n + attempt) % 2].add_turn(case_of[name], "user", f"{name}第{i}条", user=name,
+                                                      request_id=f"{name}-{i}")
+
+    threads = [threading.Thread(target=work, args=(n, name)) for n, name in enumerate(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name, case_id in case_of.items():
+        assert [t.text for t in instances[1].load_case(case_id, user=name).turns] == [f"{name}第{i}条" for i in range(5)]
+    verdict = instances[0].verify_trail()
+    assert verdict.ok and verdict.links == 20 + 100
+    for store in instances:
+        store.close()
