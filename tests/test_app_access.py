@@ -15,7 +15,7 @@ import pytest
 from conftest import linked_data_dir
 from gradio_client import Client  # noqa: E402
 from test_app_e2e import NOT_ANSWERED, chat_texts, free_port, start_app, stop_app, view
-from test_store import NARRATIVE
+from test_store import NARRATIVE, make_advice
 
 from assistant.models import LegalityReport  # noqa: E402
 from assistant.store.trail import Store  # noqa: E402
@@ -108,6 +108,18 @@ def test_an_export_stays_private_in_the_data_directory_and_carries_the_chain_hea
     assert store.verify_trail().ok
 
 
+def test_only_a_lawyer_signs_off_and_the_owner_closes_the_case(url, cases, data_dir):
+    store = Store(data_dir / "audit.db")
+    store.share_case(cases["bob"], "lex", user="bob")
+    store.save_advice(cases["bob"], make_advice(), user="bob")
+    bob = Client(url, auth=("bob", "pw-bob"), verbose=False)
+    lex = Client(url, auth=("lex", "pw-lex"), verbose=False)
+    assert "律师" in bob.predict(cases["bob"], api_name="/sign_off")
+    assert "签发" in lex.predict(cases["bob"], api_name="/sign_off")
+    assert "已结案" in bob.predict(cases["bob"], api_name="/close_case")
+    assert Store(data_dir / "audit.db").load_case(cases["bob"]).closed
+
+
 def _login(url: str, user: str, password: str) -> bool:
     form = urllib.parse.urlencode({"username": user, "password": password}).encode()
     try:
@@ -117,6 +129,6 @@ def _login(url: str, user: str, password: str) -> bool:
         return False
 
 
-def test_wrong_passwords_make_the_next_login_wait(url):
+def test_wrong_passwords_make_the_next_login_wait(url):  # last: the address waits afterwards
     assert not any(_login(url, "carol", f"guess-{i}") for i in range(5))
     assert not _login(url, "carol", "pw-carol")  # right password, but still within the growing delay

@@ -51,6 +51,7 @@ def wire(blocks: gr.Blocks, store: Store, ui: SimpleNamespace, api: ModuleType) 
     # the components by name, panel by panel (the handlers below read as if laid out here)
     status, chat, message, request_id, send = ui.status, ui.chat, ui.message, ui.request_id, ui.send
     case, new_case, export, share_with, share, export_file, stage = ui.case, ui.new_case, ui.export, ui.share_with, ui.share, ui.export_file, ui.stage
+    close, sign_off = ui.close, ui.sign_off
     facts, rerun = ui.facts, ui.rerun
     assessment, signals, position, timeline, citation_choice, citation = ui.assessment, ui.signals, ui.position, ui.timeline, ui.citation_choice, ui.citation
     draft_choice, draft_text, draft_marks, draft_report, docx = ui.draft_choice, ui.draft_text, ui.draft_marks, ui.draft_report, ui.docx
@@ -249,6 +250,26 @@ def wire(blocks: gr.Blocks, store: Store, ui: SimpleNamespace, api: ModuleType) 
         return {status: f"案件 #{case_id} 已共享给 {with_user.strip()} / case shared"}
 
     @guarded
+    def on_close(case_value: Any, request: gr.Request = None) -> dict:
+        case_id = parse_case_id(case_value)
+        if case_id is None:
+            raise InputError("请先打开一个案件 / open a case first")
+        store.close_case(case_id, user=request_user(request))
+        return {status: f"案件 #{case_id} 已结案；保存期满后个人信息将依法删除 / case closed (erased after the retention period)"}
+
+    @guarded
+    def on_sign_off(case_value: Any, request: gr.Request = None) -> dict:
+        user = request_user(request)
+        case_id = parse_case_id(case_value)
+        if case_id is None:
+            raise InputError("请先打开一个案件 / open a case first")
+        record = store.load_case(case_id, user=user)
+        if record.latest_advice is None:
+            raise InputError("该案件尚无文书 / this case has no drafts yet")
+        store.sign_off(case_id, record.latest_advice.version, user=user)
+        return {status: f"第 {record.latest_advice.version} 版已由 {user or 'local'} 签发 / signed off"}
+
+    @guarded
     def on_log_contact(case_value: Any, when: str, channel: str, summary: str, request: gr.Request = None) -> dict:
         user = request_user(request)
         case_id = parse_case_id(case_value)
@@ -287,6 +308,8 @@ def wire(blocks: gr.Blocks, store: Store, ui: SimpleNamespace, api: ModuleType) 
     citation_choice.input(on_pick_citation, [case, citation_choice], [citation, status], api_name="citation")
     export.click(on_export, [case], [export_file, status], api_name="export")
     share.click(on_share, [case, share_with], [status], api_name="share")
+    close.click(on_close, [case], [status], api_name="close_case")
+    sign_off.click(on_sign_off, [case], [status], api_name="sign_off")
     log_contact.click(on_log_contact, [case, contact_when, contact_channel, contact_summary],
                       [contacts, contact_summary, status], api_name="log_contact")
     check.click(on_check, [check_text, case, check_use_case], [check_marks, check_report, status], api_name="check")

@@ -33,10 +33,11 @@ def case_panel() -> SimpleNamespace:
     with gr.Row():
         share_with = gr.Textbox(label="共享给用户 / share with user", scale=3)
         share = gr.Button("共享 / Share", size="sm", scale=1)
+        close = gr.Button("结案 / Close case", size="sm", scale=1)
     export_file = gr.File(label="案件记录 / case record (JSON)", interactive=False, visible=False)
     stage = gr.Markdown(elem_id="stage")
     return SimpleNamespace(case=case, new_case=new_case, export=export, share_with=share_with, share=share,
-                           export_file=export_file, stage=stage)
+                           close=close, export_file=export_file, stage=stage)
 
 
 def facts_panel() -> SimpleNamespace:
@@ -73,8 +74,9 @@ def drafts_panel() -> SimpleNamespace:
     draft_marks = gr.HighlightedText(label="合法性审查标注 / checker marks", show_legend=True)
     draft_report = gr.Markdown(elem_id="draft_report")
     docx = gr.DownloadButton("下载 Word / Download .docx", visible=False, elem_id="docx")
+    sign_off = gr.Button("律师签发本版文书 / Sign off this version (lawyer)", size="sm")
     return SimpleNamespace(draft_choice=draft_choice, draft_text=draft_text, draft_marks=draft_marks,
-                           draft_report=draft_report, docx=docx)
+                           draft_report=draft_report, docx=docx, sign_off=sign_off)
 
 
 def contacts_panel() -> SimpleNamespace:
