@@ -266,3 +266,49 @@ def test_a_stored_verdict_is_returned_as_it_was_given_not_rechecked(store):
     assert record.drafts[0].draft.report == verdict
     assert record.latest_advice.advice.drafts[0].report == verdict
     assert store.export_case(case_id)["drafts"][0]["draft"]["report"]["violations"][0]["code"] == "EXCESSIVE_AMOUNT"
+
+
+VERSION_1_SCHEMA = """
+CREATE TABLE cases (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, narrative TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    role TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE advice (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id), version INTEGER NOT NULL,
+    stage TEXT NOT NULL, category TEXT NOT NULL, case_json TEXT NOT NULL, assessment_json TEXT NOT NULL,
+    position_json TEXT NOT NULL, plan_json TEXT NOT NULL, advice_json TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE drafts (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    advice_id INTEGER NOT NULL REFERENCES advice(id), position INTEGER NOT NULL, kind TEXT NOT NULL,
+    title TEXT NOT NULL, text TEXT NOT NULL, legal INTEGER NOT NULL, draft_json TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE checks (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER REFERENCES cases(id), text TEXT NOT NULL,
+    legal INTEGER NOT NULL, report_json TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE contacts (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    contact_at TEXT NOT NULL, channel TEXT NOT NULL, summary TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TRIGGER turns_no_update BEFORE UPDATE ON turns BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+"""
+
+
+def test_a_version_1_database_is_migrated_and_its_cases_reopen_in_a_verified_chain(db_path):
+    advice = make_advice()
+    draft = advice.drafts[0]
+    with sqlite3.connect(db_path) as old:
+        old.executescript(VERSION_1_SCHEMA)
+        old.execute("INSERT INTO cases VALUES (1, '旧案', ?, '2026-01-01T09:00:00+00:00')", (NARRATIVE,))
+        old.execute("INSERT INTO turns VALUES (1, 1, 'user', ?, '2026-01-01T09:00:01+00:00')", (NARRATIVE,))
+        old.execute("INSERT INTO advice VALUES (1, 1, 1, 'formal_notice', 'bad_faith', '{}', '{}', '{}', '[]', ?, "
+                    "'2026-01-01T09:00:02+00:00')", (advice.model_dump_json(),))
+        old.execute("INSERT INTO drafts VALUES (1, 1, 1, 0, ?, ?, ?, 1, ?, '2026-01-01T09:00:02+00:00')",
+                    (draft.kind.value, draft.title, draft.text, draft.model_dump_json()))
+        old.execute("INSERT INTO turns VALUES (2, 1, 'assistant', '建议阶段：正式催告', '2026-01-01T09:00:03+00:00')")
+        old.execute("INSERT INTO checks VALUES (1, NULL, '请还款', 1, ?, '2026-01-02T09:00:00+00:00')",
+                    (LegalityReport(legal=True).model_dump_json(),))
+
+    store = Store(db_path)
+    record = store.load_case(1)
+
+    assert [t.text for t in record.turns] == [NARRATIVE, "建议阶段：正式催告"]
+    assert record.latest_advice.advice == advice and record.drafts[0].draft.text == draft.text
+    verdict = store.verify_trail()
+    assert verdict.ok and verdict.links == 6
+    assert store.create_case("新案", NARRATIVE) == 2
+    assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM legacy_v1_turns").fetchone()[0] == 2
+    Store(db_path)  # opening again changes nothing
+    assert store.verify_trail().links == 7

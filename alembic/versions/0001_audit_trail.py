@@ -1,20 +1,44 @@
 """The audit trail with users, actors and a per-case hash chain; append-only triggers on SQLite and PostgreSQL.
 
-A version-1 database (before Alembic) keeps its tables, renamed legacy_v1_*: nothing recorded is dropped.
+A version-1 database (SQLite, before Alembic) keeps its tables, renamed legacy_v1_*, and their rows are copied
+into the new tables (same ids, actor "local", owner "local") and linked into each case's chain in the order
+they were written: old cases reopen as before, and nothing recorded is dropped.
 
 Revision ID: 0001
 Revises:
 """
 
 from alembic import op
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from assistant.store.chain import append_link, chain_of
 from assistant.store.schema import ERASABLE, HISTORY_TABLES, metadata
 
 revision = "0001"
 down_revision = None
 
 _LEGACY = ("cases", "turns", "advice", "drafts", "checks", "contacts")
+_COPIED = {  # new table -> the columns taken from its version-1 table
+    "cases": "id, title, narrative, created_at",
+    "turns": "id, case_id, role, text, created_at",
+    "advice": "id, case_id, version, stage, category, advice_json, created_at",
+    "drafts": "id, case_id, advice_id, position, kind, title, text, legal, draft_json, created_at",
+    "checks": "id, case_id, text, legal, report_json, created_at",
+    "contacts": "id, case_id, contact_at, channel, summary, created_at",
+}
+
+
+def _copy_version_1(bind) -> None:
+    for table, columns in _COPIED.items():
+        owner = ("owner, ", "'local', ") if table == "cases" else ("", "")
+        op.execute(f"INSERT INTO {table} ({owner[0]}{columns}, actor, erased) "
+                   f"SELECT {owner[1]}{columns}, 'local', 0 FROM legacy_v1_{table}")
+    written = []
+    for rank, table in enumerate(_COPIED):
+        for row in bind.execute(text(f"SELECT * FROM {table}")).mappings():
+            written.append((chain_of(table, dict(row)), row["created_at"], rank, row["id"], table))
+    for _chain, created_at, _rank, record_id, table in sorted(written):
+        append_link(bind, table, record_id, "local", created_at)
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -64,11 +88,13 @@ def _pg_triggers(table: str) -> list[str]:
 def upgrade() -> None:
     bind = op.get_bind()
     existing = set(inspect(bind).get_table_names())
-    if "cases" in existing and "owner" not in {c["name"] for c in inspect(bind).get_columns("cases")}:
+    version_1 = "cases" in existing and "owner" not in {c["name"] for c in inspect(bind).get_columns("cases")}
+    if version_1:
         for table in _LEGACY:
-            if table in existing:
-                op.rename_table(table, f"legacy_v1_{table}")
+            op.rename_table(table, f"legacy_v1_{table}")
     metadata.create_all(bind)
+    if version_1:
+        _copy_version_1(bind)
     if bind.dialect.name == "postgresql":
         op.execute(_PG_FUNCTION)
         for table in HISTORY_TABLES:
