@@ -95,12 +95,19 @@ def test_a_bad_case_id_is_a_clear_error(alice, bad):
     assert "invalid" in view(alice.predict(bad, api_name="/open_case"))["status"]
 
 
+def test_a_negative_draft_index_is_refused_not_read_from_the_end(url, cases):
+    bob = Client(url, auth=("bob", "pw-bob"), verbose=False)
+    *_, status = bob.predict(cases["bob"], -1, api_name="/draft")
+    assert "invalid" in status
+
+
 def test_an_export_stays_private_in_the_data_directory_and_carries_the_chain_head(alice, cases, data_dir):
     path, status = alice.predict(cases["alice"], api_name="/export")
     exported = json.loads(Path(path if isinstance(path, str) else path["value"]).read_text(encoding="utf-8"))
     assert exported["chain_head"]["hash"] == exported["trail"][-1]["hash"]
     served = [p for p in (data_dir / "tmp").rglob("case-*.json")]
-    assert served, "the export and Gradio's copy of it live under DEBT_DATA_DIR/tmp"
+    assert any("gradio" in p.parts for p in served), "Gradio's copy is served from DEBT_DATA_DIR/tmp/gradio"
+    assert any("exports" in p.parts for p in served)
     for p in served:
         assert not p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO), f"{p} is readable by others"
     store = Store(data_dir / "audit.db")
