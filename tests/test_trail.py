@@ -136,13 +136,12 @@ def test_a_row_changed_behind_the_triggers_back_is_the_first_broken_link(store):
     if store.engine.dialect.name == "sqlite":
         raw(store, "DROP TRIGGER turns_refuse_update")
         raw(store, "UPDATE turns SET text = '【已篡改】' WHERE id = 1")
+        raw(store, "CREATE TRIGGER turns_refuse_update BEFORE UPDATE ON turns BEGIN SELECT RAISE(ABORT, 'x'); END")
     else:
         raw(store, "ALTER TABLE turns DISABLE TRIGGER turns_append_only")
         raw(store, "UPDATE turns SET text = '【已篡改】' WHERE id = 1")
-    verdict = store.verify_trail()
-    assert not verdict.ok
-    assert verdict.first_break in (f"case #{case_id} link 2 (turns #1): the row was changed",
-                                   "append-only trigger missing: turns_refuse_update")
+        raw(store, "ALTER TABLE turns ENABLE TRIGGER turns_append_only")
+    assert store.verify_trail().first_break == f"case #{case_id} link 2 (turns #1): the row was changed"
 
 
 def test_a_row_deleted_with_the_trigger_put_back_is_still_found(store):
@@ -194,9 +193,11 @@ def test_audit_verify_reports_the_first_broken_link_on_the_command_line(store, d
     if store.engine.dialect.name == "sqlite":
         raw(store, "DROP TRIGGER advice_refuse_update")
         raw(store, "CREATE TRIGGER advice_refuse_update BEFORE UPDATE ON advice WHEN 0 BEGIN SELECT 1; END")
+        raw(store, "UPDATE advice SET stage = 'lawsuit'")
     else:
         raw(store, "ALTER TABLE advice DISABLE TRIGGER advice_append_only")
-    raw(store, "UPDATE advice SET stage = 'lawsuit'")
+        raw(store, "UPDATE advice SET stage = 'lawsuit'")
+        raw(store, "ALTER TABLE advice ENABLE TRIGGER advice_append_only")  # a careful tamperer switches it back on
     assert cli_main(["audit-verify"]) == 1
     assert f"case #{case_id} link 3 (advice #1): the row was changed" in capsys.readouterr().out
 
@@ -360,3 +361,14 @@ def test_twenty_users_on_two_instances_lose_and_duplicate_nothing(database):  # 
     assert verdict.ok and verdict.links == 20 + 100
     for store in instances:
         store.close()
+
+
+def test_a_switched_off_or_dropped_trigger_is_itself_a_break(store):
+    _case_with_history(store)
+    if store.engine.dialect.name == "sqlite":
+        raw(store, "DROP TRIGGER turns_refuse_delete")
+        expected = "append-only trigger missing: turns_refuse_delete"
+    else:
+        raw(store, "ALTER TABLE turns DISABLE TRIGGER turns_append_only")
+        expected = "append-only trigger missing: turns_append_only"
+    assert store.verify_trail().first_break == expected

@@ -147,8 +147,10 @@ def verify(conn: Connection, expected: ChainHead | None = None) -> Verdict:
 
 
 def _missing_triggers(conn: Connection) -> list[str]:
+    """The append-only triggers that are not there (or not enabled): their absence is a break in itself."""
     if conn.dialect.name == "postgresql":
-        present = set(conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars())
+        # a trigger switched off (ALTER TABLE … DISABLE TRIGGER) counts as missing
+        present = set(conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")).scalars())
         wanted = [f"{t}_append_only" for t in schema.HISTORY_TABLES]
     else:
         present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())

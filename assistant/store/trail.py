@@ -347,7 +347,7 @@ class Store:
         version = valid_id(version, "版本 / version")
         with self._write(case_id) as conn:
             self._require_case(conn, case_id, user)
-            if self._role(conn, user) not in ("lawyer", "admin") or user is not None and self._role(conn, user) != "lawyer":
+            if user is not None and self._role(conn, user) != "lawyer":
                 raise AccessError("只有律师可以签发文书 / only a lawyer can sign off drafts")
             a = schema.advice
             if conn.execute(select(a.c.id).where(a.c.case_id == case_id, a.c.version == version)).first() is None:
