@@ -15,6 +15,7 @@ from assistant import api
 from assistant.errors import AssistantError
 from assistant.law.index import main as index_main
 from assistant.llm.models import main as models_main
+from assistant.store.commands import audit_verify_main, erase_main
 from assistant.ui.render import render_advice, render_assessment, render_citations, render_report
 
 
@@ -43,8 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Maintenance commands with their own options: `python -m assistant index build`, `python -m assistant models assemble`.
-MAINTENANCE = {"index": index_main, "models": models_main}
+# Maintenance commands with their own options: `python -m assistant index build`, `python -m assistant models assemble`,
+# `python -m assistant audit-verify`, `python -m assistant erase 12 --admin root`.
+MAINTENANCE = {"index": index_main, "models": models_main, "audit-verify": audit_verify_main, "erase": erase_main}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,3 +57,7 @@ class DraftWithheld(AssistantError):
         self.codes = sorted(codes or [])
         self.report = report  # the LegalityReport that withheld it, when there is one
         super().__init__(f"草稿未通过合法性审查，已扣留 / draft {kind} withheld: {', '.join(self.codes) or '?'}")
+
+
+class AccessError(AssistantError):
+    """The user may not see or change this case (it is neither theirs nor shared with them), or lacks the role."""

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     contact_window_end: int = Field(default=21, ge=1, le=24, description="Latest hour for contacting a debtor")
     contact_night_start: int = Field(default=22, ge=1, le=24, description="From this hour contact is a violation; between the window's end and it, a warning")
     max_input_chars: int = Field(default=20_000, ge=100)
+    max_message_chars: int = Field(default=5_000, ge=100, description="One chat message; longer is refused before storage")
+
+    # audit trail
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db; "
+                                     "SQLite audit.db in data_dir when unset")
+    retention_days: int = Field(default=1095, ge=0, description="Days after closing before a debtor's data may be erased")
 
     # web app
     host: str = "127.0.0.1"

@@ -26,7 +26,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 from gradio_client import Client  # noqa: E402
 
-from app import VIEW_OUTPUT_NAMES  # noqa: E402
+from app import NOT_ANSWERED, VIEW_OUTPUT_NAMES  # noqa: E402, F401  (NOT_ANSWERED: for test_app_access)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CASE = "2024年6月，朋友李明向我借了10万元，写了借条，约定2024年12月31日前还清，月息1分。到期后他一直拖，说生意亏了，现在电话也不太接。"

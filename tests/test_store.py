@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
+from postgres_cluster import database, postgres_server  # noqa: F401  (fixtures)
+from sqlalchemy.exc import DBAPIError
 
 from assistant.errors import InputError, StorageError
 from assistant.models import (
@@ -70,8 +72,11 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def store(db_path):
-    return Store(db_path)
+def store(database):  # noqa: F811  (the imported fixture)
+    """The same behaviour on SQLite (the default) and on a real PostgreSQL server."""
+    store = Store(database)
+    yield store
+    store.close()
 
 
 def test_a_new_store_instance_on_the_same_file_sees_everything_written_before_the_restart(db_path):
@@ -95,7 +100,8 @@ def test_a_new_store_instance_on_the_same_file_sees_everything_written_before_th
     assert record.checks[0].report.legal is True
 
 
-def test_the_database_runs_in_wal_mode(store, db_path):
+def test_the_database_runs_in_wal_mode(db_path):
+    Store(db_path)
     assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -123,15 +129,15 @@ def test_a_rerun_adds_a_new_version_and_keeps_the_old_drafts(store):
     "UPDATE checks SET legal = 1",
     "DELETE FROM contacts",
 ])
-def test_history_cannot_be_rewritten_even_with_raw_sql(store, db_path, statement):
+def test_history_cannot_be_rewritten_even_with_raw_sql(store, statement):
     case_id = store.create_case("案", NARRATIVE)
     store.add_turn(case_id, "user", NARRATIVE)
     store.save_advice(case_id, make_advice())
     store.save_check(case_id, "还钱", LegalityReport(legal=True))
     store.log_contact(case_id, date(2026, 11, 27), "微信", "发送提醒")
 
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        sqlite3.connect(db_path).execute(statement)
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.exec_driver_sql(statement)
 
 
 def test_export_is_the_full_record_as_json(store):
@@ -260,3 +266,49 @@ def test_a_stored_verdict_is_returned_as_it_was_given_not_rechecked(store):
     assert record.drafts[0].draft.report == verdict
     assert record.latest_advice.advice.drafts[0].report == verdict
     assert store.export_case(case_id)["drafts"][0]["draft"]["report"]["violations"][0]["code"] == "EXCESSIVE_AMOUNT"
+
+
+VERSION_1_SCHEMA = """
+CREATE TABLE cases (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, narrative TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    role TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE advice (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id), version INTEGER NOT NULL,
+    stage TEXT NOT NULL, category TEXT NOT NULL, case_json TEXT NOT NULL, assessment_json TEXT NOT NULL,
+    position_json TEXT NOT NULL, plan_json TEXT NOT NULL, advice_json TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE drafts (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    advice_id INTEGER NOT NULL REFERENCES advice(id), position INTEGER NOT NULL, kind TEXT NOT NULL,
+    title TEXT NOT NULL, text TEXT NOT NULL, legal INTEGER NOT NULL, draft_json TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE checks (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER REFERENCES cases(id), text TEXT NOT NULL,
+    legal INTEGER NOT NULL, report_json TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE contacts (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id INTEGER NOT NULL REFERENCES cases(id),
+    contact_at TEXT NOT NULL, channel TEXT NOT NULL, summary TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TRIGGER turns_no_update BEFORE UPDATE ON turns BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+"""
+
+
+def test_a_version_1_database_is_migrated_and_its_cases_reopen_in_a_verified_chain(db_path):
+    advice = make_advice()
+    draft = advice.drafts[0]
+    with sqlite3.connect(db_path) as old:
+        old.executescript(VERSION_1_SCHEMA)
+        old.execute("INSERT INTO cases VALUES (1, '旧案', ?, '2026-01-01T09:00:00+00:00')", (NARRATIVE,))
+        old.execute("INSERT INTO turns VALUES (1, 1, 'user', ?, '2026-01-01T09:00:01+00:00')", (NARRATIVE,))
+        old.execute("INSERT INTO advice VALUES (1, 1, 1, 'formal_notice', 'bad_faith', '{}', '{}', '{}', '[]', ?, "
+                    "'2026-01-01T09:00:02+00:00')", (advice.model_dump_json(),))
+        old.execute("INSERT INTO drafts VALUES (1, 1, 1, 0, ?, ?, ?, 1, ?, '2026-01-01T09:00:02+00:00')",
+                    (draft.kind.value, draft.title, draft.text, draft.model_dump_json()))
+        old.execute("INSERT INTO turns VALUES (2, 1, 'assistant', '建议阶段：正式催告', '2026-01-01T09:00:03+00:00')")
+        old.execute("INSERT INTO checks VALUES (1, NULL, '请还款', 1, ?, '2026-01-02T09:00:00+00:00')",
+                    (LegalityReport(legal=True).model_dump_json(),))
+
+    store = Store(db_path)
+    record = store.load_case(1)
+
+    assert [t.text for t in record.turns] == [NARRATIVE, "建议阶段：正式催告"]
+    assert record.latest_advice.advice == advice and record.drafts[0].draft.text == draft.text
+    verdict = store.verify_trail()
+    assert verdict.ok and verdict.links == 6
+    assert store.create_case("新案", NARRATIVE) == 2
+    assert sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM legacy_v1_turns").fetchone()[0] == 2
+    Store(db_path)  # opening again changes nothing
+    assert store.verify_trail().links == 7
