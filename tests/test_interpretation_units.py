@@ -89,3 +89,15 @@ def test_units_are_in_our_own_words_not_copied_from_the_reference():
 def test_every_unit_keeps_lay_questions():
     for u in _numbered():
         assert any(q.endswith(("？", "?")) for q in u.questions), (u.short_name, u.article)
+
+
+@pytest.mark.parametrize(
+    ("chapter", "first", "last"),
+    [
+        ("四、证据", 90, 124), ("五、期间和送达", 125, 141), ("七、保全和先予执行", 152, 173),
+        ("十二、小额诉讼", 271, 281), ("十九、督促程序", 425, 441), ("二十一、执行程序", 460, 519),
+    ],
+)  # fmt: skip
+def test_cpl_interpretation_chapters_a_creditor_meets_are_complete(chapter, first, last):
+    have = {parse_article(u.article)[0] for u in _numbered(CPL_INTERPRETATION)}
+    assert set(range(first, last + 1)) <= have, chapter
