@@ -53,6 +53,10 @@ CONCEPT_WEIGHT = 0.3
 BM25_WEIGHT = 1.0  # weights of the two rankings in reciprocal-rank fusion
 DENSE_WEIGHT = 1.0
 DENSE_CONCEPTS = True  # the dense query also carries the legal terms (helped on the tuning batch)
+# Second stage: the top RERANK_DEPTH fused units are re-ranked by the e5 similarity of the query to the
+# questions people ask about each unit, and that ranking joins the fusion at RERANK_WEIGHT (0 = off).
+RERANK_DEPTH = 20
+RERANK_WEIGHT = 0.0
 HISTORY_TOPIC = "历史条文对应"  # topic tag of a hit reached through a repealed or renumbered article
 
 _STOP = set(
@@ -173,6 +177,8 @@ class Retriever:
         self._store = self._open_store()
         self._embed_lock = threading.Lock()
         self._vectors: dict[str, list[float]] = {}
+        self.rerank_weight = RERANK_WEIGHT
+        self._question_matrix = None  # (unit ids per row, normalised question vectors), loaded on first rerank
 
     def _open_store(self):
         return vector_store(self.settings, document_kind="passage", create=False)
@@ -265,6 +271,28 @@ class Retriever:
                 ranked.append(unit_id)
         return ranked
 
+    def _questions(self):
+        """Every stored question vector (normalised) with its unit id, read once from the collection."""
+        import numpy as np
+
+        if self._question_matrix is None:
+            got = self._store._collection.get(where={"field": "question"}, include=["embeddings", "metadatas"])
+            matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["metadatas"]), -1)
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+            self._question_matrix = (np.asarray([m.get("unit") for m in got["metadatas"]]), matrix)
+        return self._question_matrix
+
+    def question_rerank(self, query: str, fused: dict[str, float]) -> list[str]:
+        """The top RERANK_DEPTH fused units, ordered by the query's best similarity to one of their questions."""
+        import numpy as np
+
+        top = [u for u, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:RERANK_DEPTH]]
+        units, matrix = self._questions()
+        vector = np.asarray(self._query_vector(query), dtype=np.float32)
+        sims = matrix @ (vector / (np.linalg.norm(vector) + 1e-12))
+        best = {u: float(sims[units == u].max()) for u in top if (units == u).any()}
+        return sorted(best, key=lambda u: -best[u])
+
     # ------------------------------------------------------------------ fusion
 
     def search(self, query: str, k: int = 5) -> list[Citation]:
@@ -279,6 +307,9 @@ class Retriever:
         for weight, ranking in rankings:
             for rank, unit_id in enumerate(ranking):
                 fused[unit_id] = fused.get(unit_id, 0.0) + weight / (RRF_K + rank + 1)
+        if self.rerank_weight > 0:
+            for rank, unit_id in enumerate(self.question_rerank(dense_query, fused)):
+                fused[unit_id] += self.rerank_weight / (RRF_K + rank + 1)
 
         results: list[Citation] = []
         seen: set[tuple[str, str]] = set()
