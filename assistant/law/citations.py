@@ -42,7 +42,7 @@ from assistant.models import Basis, CitationCheck, CitationStatus, Model, Span
 from assistant.text.article_numbers import parse_chinese_number, to_chinese_article
 from assistant.text.segment import segments
 
-__all__ = ["FoundCitation", "find_citations", "verify_citations", "verify_citation"]
+__all__ = ["FoundCitation", "find_citations", "former_meanings", "verify_citations", "verify_citation"]
 
 
 class FoundCitation(Model):
@@ -363,6 +363,21 @@ def _repealed(found: FoundCitation, law: str) -> CitationCheck:
         f"{_label(law)}已于{when}废止（{rep.basis}），{tail_zh}。/ The {english_name(law)} was repealed on {when}; {tail_en}.",
         successor,
     )  # fmt: skip
+
+
+def former_meanings(law: str, number: int) -> list[tuple[RenumberingMap, RenumberedArticle]]:
+    """Older versions of `law` in which article `number` carried a rule that now sits at another number.
+
+    民事诉讼法第二百一十四条 is about retrial today; in the 2017 text it was the payment order, now
+    第二百二十五条. Read from knowledge/renumbering, the same tables the verifier uses.
+    """
+    return [
+        (m, e)
+        for m in renumbering_maps()
+        if m.relation == "older_version" and m.to_law == law
+        for e in [m.lookup(number)]
+        if e is not None and e.new is not None and e.new != number
+    ]
 
 
 def _old_numbering(found: FoundCitation, law: str, exists: bool | None) -> CitationCheck | None:

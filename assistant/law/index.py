@@ -166,6 +166,9 @@ def _build(s: Settings, units: list[IndexUnit], status: IndexStatus, progress: b
     bar = tqdm(total=len(docs), desc="embedding", unit="doc", disable=not progress)
     for kind in ("passage", "query"):
         part = [(d, u) for d, u in docs if (d[2] == "question") == (kind == "query")]
+        # batches of similar length: a batch is padded to its longest text, so mixing a long article
+        # with short questions wastes most of the work (the index content does not depend on order)
+        part.sort(key=lambda du: len(du[0][1]))
         for i in range(0, len(part), BATCH):
             batch = part[i : i + BATCH]
             stores[kind].add_texts(
