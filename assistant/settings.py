@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     contact_window_end: int = Field(default=21, ge=1, le=24, description="Latest hour for contacting a debtor")
     max_input_chars: int = Field(default=20_000, ge=100)
 
+    # bulk work (assistant.bulk): an existing Ray cluster (`ray start --head`), else a local one per run
+    ray_address: str | None = Field(default=None, description="Ray cluster address, e.g. 127.0.0.1:6379; unset = local")
+
     # web app
     host: str = "127.0.0.1"
     port: int = 7860
