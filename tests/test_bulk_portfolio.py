@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from assistant.bulk.ledger import Ledger
 from assistant.bulk.portfolio import MAPPING_FILE, AccountRow, load_mapping, read_accounts, read_messages
 from assistant.bulk.priority import load_weights, priority
 from assistant.bulk.synthetic import message_log, portfolio
@@ -138,3 +139,12 @@ def test_a_message_log_row_without_a_time_or_text_is_a_row_error(tmp_path):
     ]).to_csv(path, index=False)
     messages, errors = read_messages(path)
     assert [m.row for m in messages] == [2] and [e.row for e in errors] == [3, 4]
+
+
+def test_the_ledger_numbers_each_run_and_refuses_an_output_directory_of_another_input(tmp_path):
+    ledger = Ledger(tmp_path / "progress.sqlite")
+    assert [ledger.begin("input-a", "2026-11-28"), ledger.begin("input-a", "2026-11-28")] == [1, 2]
+    with pytest.raises(InputError, match="another input"):
+        ledger.begin("input-b", "2026-11-28")
+    with pytest.raises(InputError, match="another input"):
+        ledger.begin("input-a", "2026-12-01")

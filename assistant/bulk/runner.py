@@ -83,27 +83,44 @@ def start_ray(num_cpus: int | None = None) -> bool:
 
 @ray.remote(num_cpus=1)
 class TriageWorker:
-    """One worker process: models loaded once in the constructor, then batch after batch."""
+    """One worker process: models loaded once in the constructor, then batch after batch, run after run."""
 
-    def __init__(self, env: dict[str, str], today: date, documents: bool) -> None:
+    def __init__(self, env: dict[str, str]) -> None:
         os.environ.update(env)
         reload_settings()
-        self.today = today
-        self.documents = documents
-        triage_account(_WARM_UP, today, documents=documents)
+        triage_account(_WARM_UP, date(2026, 1, 1), documents=True)
 
     def ready(self) -> bool:
         return True
 
-    def triage(self, rows: list[AccountRow]) -> list[tuple[AccountResult | RowError, dict[str, bytes]]]:
+    def triage(self, rows: list[AccountRow], today: date, documents: bool, data_dir: str) -> list[tuple[AccountResult | RowError, dict[str, bytes]]]:
+        if os.environ.get("DEBT_DATA_DIR") != data_dir:  # the loaded models stay; only where state is written moves
+            os.environ["DEBT_DATA_DIR"] = data_dir
+            reload_settings()
         out: list[tuple[AccountResult | RowError, dict[str, bytes]]] = []
         for row in rows:
             try:
-                out.append(triage_account(row, self.today, documents=self.documents))
+                out.append(triage_account(row, today, documents=documents))
             except Exception as exc:  # one account's failure is its row's error, never the batch's
                 log.exception("triage failed for row %s", row.row)
                 out.append((RowError(row=row.row, account=row.account, message=f"分诊失败 / triage failed: {exc}"), {}))
         return out
+
+
+# Warm workers are kept while Ray runs, so a second batch (the app's next upload) starts at once.
+_POOL: dict = {}
+
+
+def _worker_pool(count: int) -> list:
+    env = worker_environment()
+    env.pop("DEBT_DATA_DIR")  # passed with each batch
+    key = (ray.get_runtime_context().get_job_id(), count, tuple(sorted(env.items())))
+    if _POOL.get("key") != key:
+        _POOL.clear()
+        pool = [TriageWorker.remote(env) for _ in range(count)]
+        ray.get([w.ready.remote() for w in pool])
+        _POOL.update(key=key, workers=pool)
+    return _POOL["workers"]
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -147,22 +164,21 @@ def triage_portfolio(
         try:
             worker_count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             began = time.perf_counter()
-            env = worker_environment()
-            pool = [TriageWorker.remote(env, today, documents) for _ in range(worker_count)]
-            ray.get([w.ready.remote() for w in pool])
+            pool = _worker_pool(worker_count)
             warm_up_s = time.perf_counter() - began
 
             began = time.perf_counter()
+            data_dir = str(get_settings().data_dir)
             batches = [pending[i:i + batch_size] for i in range(0, len(pending), batch_size)]
             in_flight: dict = {}
             for worker in pool * 2:  # two batches queued per worker: no idle gap between batches
                 if batches:
-                    in_flight[worker.triage.remote(batches.pop(0))] = worker
+                    in_flight[worker.triage.remote(batches.pop(0), today, documents, data_dir)] = worker
             while in_flight:
                 [ready], _ = ray.wait(list(in_flight), num_returns=1)
                 worker = in_flight.pop(ready)
                 if batches:
-                    in_flight[worker.triage.remote(batches.pop(0))] = worker
+                    in_flight[worker.triage.remote(batches.pop(0), today, documents, data_dir)] = worker
                 results, failures = [], []
                 for outcome, files in ray.get(ready):
                     if isinstance(outcome, RowError):
@@ -179,6 +195,7 @@ def triage_portfolio(
             triage_s = time.perf_counter() - began
         finally:
             if started_here:
+                _POOL.clear()
                 ray.shutdown()
 
     outputs = write_triage_outputs(output_dir, ledger.results(), ledger.errors(), docs_dir)
