@@ -136,3 +136,13 @@ def test_the_batch_tab_builds_and_its_handler_triages_and_audits_an_upload(local
     summary, charts, downloads = run_batch(str(messages), AUDIT, None, progress=lambda *a, **k: None)
     assert "**300**" in summary and [Path(d).name for d in downloads] == ["audit.xlsx"]
     assert run_batch(None, TRIAGE, None)[0].startswith("请先上传")
+
+
+@pytest.mark.slow
+def test_a_portfolio_of_three_thousand_accounts_is_triaged_completely(local_ray, tmp_path):
+    source = tmp_path / "accounts.csv"
+    portfolio(3000, bad_rows=30).to_csv(source, index=False)
+    run = triage_portfolio(source, tmp_path / "out", today=TODAY, workers=2)
+    assert (run.accounts, run.row_errors) == (3000, 30)
+    accounts = _sheets(run.outputs.workbook)["accounts"]
+    assert accounts["account"].nunique() == len(accounts) == 3000

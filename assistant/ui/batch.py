@@ -77,7 +77,7 @@ def batch_panel() -> BatchPanel:
     kind = gr.Radio([TRIAGE, AUDIT], value=TRIAGE, label="任务 / task")
     run = gr.Button("开始 / Run", variant="primary")
     summary = gr.Markdown()
-    charts = gr.Gallery(label="图表 / charts", columns=3, height="auto")
+    charts = gr.Gallery(label="图表 / charts", columns=3, height="auto", object_fit="contain")
     downloads = gr.File(label="下载 / downloads", file_count="multiple", interactive=False)
     run.click(run_batch, [upload, kind, columns], [summary, charts, downloads])
     return BatchPanel(upload=upload, kind=kind, columns=columns, run=run, summary=summary, charts=charts, downloads=downloads)
