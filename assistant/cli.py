@@ -2,6 +2,8 @@
 
     python -m assistant advise "朋友去年借了我10万元……"
     echo "不还钱就让你坐牢" | python -m assistant check --json
+    python -m assistant triage accounts.xlsx -o out/      # a portfolio: triage, checked documents, charts
+    python -m assistant audit messages.csv -o out/        # a log of sent messages: per message and across
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ import argparse
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from assistant import api
+from assistant.bulk.audit import audit_log
+from assistant.bulk.portfolio import load_mapping
+from assistant.bulk.runner import triage_portfolio
 from assistant.errors import AssistantError
 from assistant.law.index import main as index_main
 from assistant.llm.models import main as models_main
@@ -41,7 +47,39 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("-k", type=int, default=5, help="how many articles (1-50)")
         if name in ("advise", "assess"):
             p.add_argument("--today", type=date.fromisoformat, default=None, help="resolve relative dates against this day (YYYY-MM-DD)")
+    for name, help_text in (
+        ("triage", "a spreadsheet of accounts (CSV/XLSX): triage, priority, checked documents, charts (on Ray)"),
+        ("audit", "a log of sent messages (CSV/XLSX): each message checked, night contact, frequency, third parties"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("path", type=Path, help="the spreadsheet")
+        p.add_argument("-o", "--output", type=Path, required=True, help="output directory (a triage resumes a run there)")
+        p.add_argument("--columns", type=Path, default=None, help="column mapping YAML (default knowledge/bulk/columns.yaml)")
+        if name == "triage":
+            p.add_argument("--workers", type=int, default=None, help="Ray workers (default: the CPUs Ray sees)")
+            p.add_argument("--today", type=date.fromisoformat, default=None, help="compute deadlines against this day (YYYY-MM-DD)")
+            p.add_argument("--no-documents", action="store_true", help="triage only, no documents")
     return parser
+
+
+def _bulk(args: argparse.Namespace) -> str:
+    mapping = load_mapping(args.columns) if args.columns else None
+    if args.command == "audit":
+        result = audit_log(args.path, args.output, mapping=mapping)
+        rules = ", ".join(f"{rule} {n}" for rule, n in result.by_rule.items()) or "-"
+        return (f"{result.messages} 条消息 / messages, {result.messages_with_findings} 条有问题 / with findings, "
+                f"{result.row_errors} 行错误 / row errors\n规则 / rules: {rules}\n-> {result.workbook}")
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    run = triage_portfolio(args.path, args.output, mapping=mapping, today=args.today, workers=args.workers,
+                           documents=not args.no_documents, progress=progress)
+    print(file=sys.stderr)
+    return (f"{run.accounts} 个账户 / accounts ({run.triaged_now} 本次 / this run, {run.skipped} 已完成跳过 / done before), "
+            f"{run.row_errors} 行错误 / row errors, {run.outputs.shipped} 份文书 / documents shipped, "
+            f"{run.outputs.withheld} 份扣留 / withheld\n-> {run.outputs.workbook}\n-> {run.outputs.documents_zip}\n"
+            + "\n".join(f"-> {p}" for p in run.outputs.charts))
 
 
 # Maintenance commands with their own options: `python -m assistant index build`, `python -m assistant models assemble`,
@@ -55,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return MAINTENANCE[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("triage", "audit"):
+            print(_bulk(args))
+            return 0
         text = _read_text(args.text)
         if args.command == "advise":
             result = api.advise(text, today=args.today)

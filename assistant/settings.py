@@ -63,6 +63,9 @@ class Settings(BaseSettings):
                                      "SQLite audit.db in data_dir when unset")
     retention_days: int = Field(default=1095, ge=0, description="Days after closing before a debtor's data may be erased")
 
+    # bulk work (assistant.bulk): an existing Ray cluster (`ray start --head`), else a local one per run
+    ray_address: str | None = Field(default=None, description="Ray cluster address, e.g. 127.0.0.1:6379; unset = local")
+
     # web app
     host: str = "127.0.0.1"
     port: int = 7860

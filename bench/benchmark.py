@@ -6,7 +6,10 @@ Measures, on this machine:
 - checker throughput (messages a second, one process) over the legality eval messages;
 - advise latency p50/p95 warm, and cold (a fresh process: imports, model load, first advice);
 - peak memory (max RSS) of this process;
-- with an LLM configured (DEBT_LLM_BACKEND), latency per LLM draft and the first-try pass rate.
+- with an LLM configured (DEBT_LLM_BACKEND), latency per LLM draft and the first-try pass rate;
+- with --bulk N, triage throughput (accounts a second, after the workers' warm-up) of a synthetic N-account
+  portfolio on a local Ray with 1 and with 2 workers, and their ratio; and an audit of --bulk-messages logged
+  messages (default 100,000). --bulk-only skips everything else and writes bench/results/bulk.json.
 Prints a Markdown table and writes bench/results/latest.json.
 """
 
@@ -161,14 +164,53 @@ def bench_llm(limit: int, gguf: Path | None) -> dict:
         return draft_benchmark(narratives, today=TODAY, model=chat_model(base_url=server.base_url, model="local"))
 
 
+def bench_bulk(accounts: int, messages: int) -> dict:
+    """Triage on a local Ray with 1 and 2 workers (documents included), then a message-log audit."""
+    import ray
+
+    from assistant.bulk.audit import audit_log
+    from assistant.bulk.runner import start_ray, triage_portfolio
+    from assistant.bulk.synthetic import message_log, portfolio
+
+    results: dict[str, float | int] = {"bulk_accounts": accounts}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "portfolio.csv"
+        portfolio(accounts).to_csv(source, index=False)
+        start_ray(num_cpus=2)
+        try:
+            for workers in (1, 2):
+                run = triage_portfolio(source, Path(tmp) / f"out{workers}", today=TODAY, workers=workers)
+                results[f"triage_{workers}w_accounts_per_s"] = run.accounts_per_s
+                results[f"triage_{workers}w_warm_up_s"] = run.warm_up_s
+                results[f"triage_{workers}w_documents"] = run.outputs.shipped
+        finally:
+            ray.shutdown()
+        results["triage_2w_over_1w"] = results["triage_2w_accounts_per_s"] / results["triage_1w_accounts_per_s"]
+
+        log = Path(tmp) / "messages.csv"
+        message_log(messages).to_csv(log, index=False)
+        started = time.perf_counter()
+        audit = audit_log(log, Path(tmp) / "audit")
+        seconds = time.perf_counter() - started
+        results.update({"audit_messages": audit.messages, "audit_distinct_texts": audit.distinct_texts,
+                        "audit_s": seconds, "audit_messages_per_s": audit.messages / seconds, "audit_findings": audit.findings})
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--skip-build", action="store_true", help="skip the index build measurement")
     parser.add_argument("--llm-gguf", type=Path, default=None, help="also measure LLM drafting with this local GGUF")
+    parser.add_argument("--bulk", type=int, default=0, metavar="N", help="also measure triage of N synthetic accounts on Ray")
+    parser.add_argument("--bulk-messages", type=int, default=100_000, help="messages for the audit measure (with --bulk)")
+    parser.add_argument("--bulk-only", action="store_true", help="only the bulk measures (bench/results/bulk.json)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     results: dict[str, float | int | str] = {"date": date.today().isoformat(), "cores": os.cpu_count() or 0}
+    if args.bulk_only:
+        results.update(bench_bulk(args.bulk or 1000, args.bulk_messages))
+        return _report(results, "bulk.json")
     if not args.skip_build:
         results.update(bench_index_build())
     results.update(bench_retrieval(limit=40 if args.quick else 200))
@@ -176,11 +218,16 @@ def main() -> int:
     results.update(bench_advise(limit=10 if args.quick else 40))
     results.update(bench_advise_cold(runs=1 if args.quick else 3))
     results.update(bench_llm(limit=3 if args.quick else 8, gguf=args.llm_gguf))
-    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.bulk:
+        results.update(bench_bulk(args.bulk, args.bulk_messages))
+    return _report(results, "latest.json")
 
+
+def _report(results: dict, name: str) -> int:
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (out_dir / name).write_text(json.dumps(results, indent=2), encoding="utf-8")
     print("| measure | value |\n|---|---|")
     for key, value in results.items():
         print(f"| {key} | {value:.2f} |" if isinstance(value, float) else f"| {key} | {value} |")

@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 
 # The flow, in order. A package may import from the shared base and from packages before it, never after.
 BASE = {"errors", "settings", "models", "text"}
-FLOW = ["intake", "assess", "position", "law", "plan", "drafting", "checker", "llm", "store", "ui"]
+# bulk sits above the steps like the pipeline (it runs them per account) and below ui, which shows its Batch tab.
+FLOW = ["intake", "assess", "position", "law", "plan", "drafting", "checker", "llm", "store", "bulk", "ui"]
 SHELLS = {"pipeline", "api", "cli", "__main__", "__init__"}
 
 
