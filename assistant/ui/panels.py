@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from assistant.settings import get_settings
+from assistant.ui.batch import batch_panel
 from assistant.ui.shell import CONTACT_CHANNELS, EXAMPLES
 
 
@@ -122,4 +123,6 @@ def layout() -> SimpleNamespace:
             parts |= vars(contacts_panel())
         with gr.Tab("消息审查 Check"):
             parts |= vars(check_panel())
+        with gr.Tab("批量 Batch"):
+            batch_panel()  # wired on its own: a spreadsheet in, triage or an audit out (assistant.bulk)
     return SimpleNamespace(**parts)
