@@ -333,6 +333,7 @@ class DraftAttempts:
     first_try_passed: bool = False
     used_llm: bool = False
     seconds: float = 0.0
+    call_seconds: list[float] = field(default_factory=list)  # one entry per LLM call (first try and each fix)
     problems: list[list[str]] = field(default_factory=list)
 
 
@@ -367,12 +368,14 @@ def draft_with_llm(template: CheckedDraft, case: Case, *, law: list[str], check:
     feedback: list[tuple[str, str]] = []
     for attempt in range(1 + get_settings().llm_max_fix_attempts):
         stats.attempts = attempt + 1
+        call_started = time.perf_counter()
         try:
             text = _invoke(model, [("system", system), ("user", user), *feedback])
         except LLMError:
             if attempt == 0:
                 raise  # the endpoint is down: the caller tells the user and keeps the template
             break  # a later failure (e.g. context exhausted) ends the tries: the template stays
+        stats.call_seconds.append(time.perf_counter() - call_started)
         report = check(text, case) if text.strip() else None
         problems = (_problems_from(report) if report else ["没有输出任何内容。"]) + grounding_problems(text, template)
         stats.problems.append(problems)
