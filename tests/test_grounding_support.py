@@ -105,3 +105,25 @@ def test_an_evasive_contact_status_needs_words_about_contact():
     merged = merge_cases(extract_case(text, today=TODAY), llm)
     assert merged.contact_status is None or merged.contact_status.value is not ContactStatus.unreachable
     assert any(r.field == "contact_status" for r in merged.rejected_llm_facts)
+
+
+def test_the_local_models_measured_answer_to_the_issue_case_leaves_the_plan_as_the_rules_make_it():
+    # what Qwen2.5-Coder-1.5B Q4_K_M answered on this case (measured 2026-12-06), replayed offline
+    from assistant.assess import classify
+    from assistant.llm.client import LLMCaseFacts, facts_to_case
+    from assistant.plan import plan_strategy
+    from assistant.position import legal_position
+
+    answer = LLMCaseFacts(principal=50000, principal_q="借了我5万", loan_date="2026-11-28", loan_date_q="去年3月",
+                          due_date=None, due_date_q="年底", debtor_name="他", disputed=True, disputed_q="电话也不接")  # fmt: skip
+    rules = extract_case(ISSUE_CASE, today=TODAY)
+    merged = merge_cases(rules, facts_to_case(answer, ISSUE_CASE, TODAY))
+    assert merged.debtor.name is None and (merged.disputed is None or not merged.disputed.value)
+    assert merged.loan_date == rules.loan_date
+    refused = {r.field for r in merged.rejected_llm_facts}
+    assert {"debtor.name", "disputed", "loan_date"} <= refused
+
+    def stage(case):
+        return plan_strategy(case, classify(case), legal_position(case)).stage
+
+    assert stage(merged) == stage(rules)
