@@ -73,6 +73,7 @@ class Reader:
             merged = case
         self.llm_seconds.append(time.perf_counter() - started)
         self.rejected += len(merged.rejected_llm_facts)
+        print(f"[evals --llm] case {len(self.llm_seconds)}: {self.llm_seconds[-1]:.1f} s", file=sys.stderr, flush=True)
         return merged
 
 
