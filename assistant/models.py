@@ -122,6 +122,15 @@ class ContactEvent(Model):
     source: Span | None = None
 
 
+class RejectedFact(Model):
+    """An LLM-offered fact the grounding refused, with why: shown to the user, never used."""
+
+    field: str  # "debtor.name", "disputed", "principal", ...
+    value: str
+    quote: str | None = None
+    reason: str
+
+
 class Case(Model):
     narrative: str = ""
     language: Literal["zh", "en"] = "zh"
@@ -154,6 +163,7 @@ class Case(Model):
     debtor_offer_monthly: Fact[Decimal] | None = None  # what the debtor says they can pay a month
     debtor_offer_down_payment: Fact[Decimal] | None = None
     province: Fact[str] | None = None
+    rejected_llm_facts: list[RejectedFact] = Field(default_factory=list)  # filled by intake.merge_cases
 
     @property
     def principal_lent(self) -> Decimal | None:

@@ -6,7 +6,8 @@ Measures, on this machine:
 - checker throughput (messages a second, one process) over the legality eval messages;
 - advise latency p50/p95 warm, and cold (a fresh process: imports, model load, first advice);
 - peak memory (max RSS) of this process;
-- with an LLM configured (DEBT_LLM_BACKEND), latency per LLM draft and the first-try pass rate;
+- with an LLM configured (DEBT_LLM_BACKEND) or --llm-gguf: p50 and p95 per LLM call, for the one extraction
+  call per case and for each draft call (first try and each fix round), and the first-try pass rate.
 - with --bulk N, triage throughput (accounts a second, after the workers' warm-up) of a synthetic N-account
   portfolio on a local Ray with 1 and with 2 workers, and their ratio; and an audit of --bulk-messages logged
   messages (default 100,000). --bulk-only skips everything else and writes bench/results/bulk.json.
@@ -51,7 +52,7 @@ def bench_index_build() -> dict:
         if models.exists():
             os.symlink(models, Path(tmp) / "models")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.law.index", "build", "--force"], cwd=ROOT, env=env, check=True,
+        subprocess.run([sys.executable, "-m", "assistant", "index", "build", "--force"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return {"index_build_s": time.perf_counter() - started}
 
@@ -144,13 +145,37 @@ def draft_benchmark(narratives: list[str], *, today: date, model=None) -> dict[s
         law = [c.label() for c in advice.citations[:5]]
         stats.append(draft_with_llm(advice.drafts[0], advice.case, law=law, check=check, model=model)[1])
     seconds = [s.seconds for s in stats]
+    calls = [c for s in stats for c in s.call_seconds]
     return {
         "llm_drafts": len(stats),
         "llm_draft_p50_s": statistics.median(seconds),
         "llm_draft_max_s": max(seconds),
+        "llm_draft_call_p50_s": _pct(calls, 0.5),
+        "llm_draft_call_p95_s": _pct(calls, 0.95),
+        "llm_calls_per_draft": len(calls) / len(stats),
         "llm_first_try_pass_rate": sum(s.first_try_passed for s in stats) / len(stats),
         "llm_used_rate": sum(s.used_llm for s in stats) / len(stats),
     }
+
+
+def extract_benchmark(narratives: list[str], *, today: date, model=None) -> dict[str, float]:
+    """p50 and p95 of the one LLM extraction call per case (a failed call counts with its time)."""
+    from assistant.errors import LLMError
+    from assistant.llm.client import chat_model, extract_with_llm
+
+    model = model or chat_model()
+    if model is None:
+        return {}
+    seconds, failed = [], 0
+    for text in narratives:
+        started = time.perf_counter()
+        try:
+            extract_with_llm(text, today=today, model=model)
+        except LLMError:
+            failed += 1
+        seconds.append(time.perf_counter() - started)
+    return {"llm_extract_calls": len(seconds), "llm_extract_call_p50_s": _pct(seconds, 0.5),
+            "llm_extract_call_p95_s": _pct(seconds, 0.95), "llm_extract_failed": failed}  # fmt: skip
 
 
 def bench_llm(limit: int, gguf: Path | None) -> dict:
@@ -159,9 +184,11 @@ def bench_llm(limit: int, gguf: Path | None) -> dict:
 
     narratives = [row["narrative"] for row in _jsonl("strategy.jsonl")][:limit]
     if gguf is None:
-        return draft_benchmark(narratives, today=TODAY)
+        return {**extract_benchmark(narratives, today=TODAY), **draft_benchmark(narratives, today=TODAY)}
     with LocalLlamaServer(gguf) as server:
-        return draft_benchmark(narratives, today=TODAY, model=chat_model(base_url=server.base_url, model="local"))
+        model = chat_model(base_url=server.base_url, model="local")
+        return {**extract_benchmark(narratives, today=TODAY, model=model),
+                **draft_benchmark(narratives, today=TODAY, model=model)}  # fmt: skip
 
 
 def bench_bulk(accounts: int, messages: int) -> dict:

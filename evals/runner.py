@@ -1,5 +1,7 @@
 """One runner for every eval set: ``python -m evals [--only SET ...]``.
 
+``python -m evals --llm`` compares the LLM path with the rules on a fixed sample (evals/llm_eval.py).
+
 Reports per set (classification, legality, retrieval, strategy, citations), compares them with
 ``evals/thresholds.yaml``, writes JSON, Markdown and a PNG chart, and exits 1 below a threshold.
 """
@@ -272,7 +274,16 @@ def main(argv: list[str] | None = None) -> int:
         "--heldout", action="store_true",
         help="measure on the blind sets in evals/heldout/ (report only: they are never used to tune or gate)",
     )
+    parser.add_argument(
+        "--llm", action="store_true",
+        help="the fixed sample in evals/llm_sample.yaml through the configured LLM backend and through the rules "
+             "alone, side by side; exit 1 when any figure is lower with the LLM",
+    )
     args = parser.parse_args(argv)
+    if args.llm:
+        from evals.llm_eval import run as run_llm
+
+        return run_llm(args.out)
     data = EVALS_DIR / "heldout" if args.heldout else EVALS_DIR
     stem = "heldout" if args.heldout else "latest"
     wanted = args.only or list(SETS)

@@ -40,7 +40,7 @@ def test_a_prompt_rendered_without_a_declared_variable_names_it():
 
 
 def test_an_llm_fact_keeps_its_source_only_when_the_quote_is_in_the_narrative():
-    facts = LLMCaseFacts(principal_yuan=100000, principal_quote="借了10万元", due_date="2025-12-31", due_date_quote="明年春节前")
+    facts = LLMCaseFacts(principal=100000, principal_q="借了10万元", due_date="2025-12-31", due_date_q="明年春节前")
     case = facts_to_case(facts, NARRATIVE, TODAY)
     assert case.principal.value == Decimal("100000")
     assert case.principal.source.text == "借了10万元"
