@@ -1,6 +1,6 @@
 """Extraction evaluation: what intake read from a narrative, field by field, against gold values.
 
-Dataset: ``evals/extraction/*.jsonl``, one narrative a line with ``id, narrative, lang, gold`` where gold has
+Dataset: ``evals/dev/extraction/*.jsonl`` (the dev split of the blind batches), one narrative a line with ``id, narrative, lang, gold`` where gold has
 ``debtor_name, creditor_name, principal, repaid, upfront_deduction, annual_rate_percent, loan_date, due_date,
 debt_type, disputed, acknowledged, reachable, debtor_has_assets, evidence`` (null = not stated).
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from assistant.models import Case, ContactStatus
 
-EXTRACTION_DIR = Path(__file__).resolve().parent / "extraction"
+EXTRACTION_DIR = Path(__file__).resolve().parent / "dev" / "extraction"  # the dev split; the sealed one is never read here
 EVAL_TODAY = date(2026, 11, 28)
 SCORED = [
     "debtor_name", "creditor_name", "principal", "repaid", "upfront_deduction", "annual_rate_percent",
