@@ -38,7 +38,8 @@ def test_stage_values_are_exactly_the_ladder_plus_decline_and_answer():
 def test_assess_returns_category_signals_with_source_words_and_questions():
     result = api.assess("他说失业了，可朋友圈天天在旅游，还把我拉黑了。", today=TODAY)
     assert isinstance(result, Assessment)
-    assert result.category.value in {"hardship", "bad_faith", "unclear"}
+    # a claimed job loss contradicted by daily travel, and a blocked creditor: bad faith, with the words behind it
+    assert result.category.value == "bad_faith"
     assert result.signals, "a labelled debtor must show the signals behind the label"
     narrative = "他说失业了，可朋友圈天天在旅游，还把我拉黑了。"
     for signal in result.signals:
@@ -81,7 +82,8 @@ def test_advise_on_the_issue_example_gives_stage_dated_plan_current_law_and_a_le
     assert advice.citations and all(c.status == "current" for c in advice.citations)
     assert any(isinstance(d, CheckedDraft) and d.report.legal for d in advice.drafts)
     assert advice.case.principal is not None and advice.case.principal.value == 100000
-    assert advice.assessment.category.value in {"hardship", "bad_faith", "unclear"}
+    # he pleaded losses but now avoids the phone: not a documented hardship
+    assert advice.assessment.category.value != "hardship"
     assert advice.position.limitation is not None
 
 

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import assistant.position.tables as position_tables
+from assistant.api import check
 from assistant.errors import InputError, RuleError
 from assistant.models import (
     Basis,
@@ -527,3 +528,12 @@ def test_a_province_row_supplies_the_threshold_and_says_how_old_it_is():
     assert result.eligible is True
     assert any("2025年" in r and "每年须更新" in r for r in result.reasons)
     assert small_claims_eligibility(make_case("30000", disputed=False, province=Fact(value="另一省")), None, rules).eligible is None
+
+
+def test_interest_deducted_in_advance_is_not_owed_by_the_position_the_drafts_or_the_checker():
+    # 借条10万，预扣1万利息，实际出借9万: the principal is what was actually lent (民间借贷规定第二十六条)
+    case = make_case("100000", interest_deducted_upfront=Fact(value=Decimal(10000)))
+    assert case.outstanding == Decimal(90000)
+    assert legal_position(case).outstanding == Decimal(90000)
+    assert "EXCESSIVE_AMOUNT" in check("请于本月底前归还本金100000元。", case).codes()
+    assert check("请于本月底前归还本金90000元。", case).legal

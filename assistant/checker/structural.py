@@ -128,6 +128,8 @@ def find_rates(seg: Segments) -> list[RateMention]:
 _PERIODIC_INTEREST = re.compile(
     r"(?P<per>每天|每日|一天|每周|每星期|每礼拜|一周|每月|一个月|每个月)(?:的)?(?:利息|息|利钱)(?:是|为|要)?\s*"
 )
+# "本金100000元", "本金为：人民币100,000元", "principal of RMB 100,000": the amount itself is called principal
+_PRINCIPAL_BEFORE = re.compile(r"(?:本金|\bprincipal\b)(?:为|是|金额|of)?[：:\s]*(?:人民币|RMB|CNY)?\s*$", re.IGNORECASE)
 _PRINCIPAL_IN_TEXT = re.compile(r"(?:借款|借了?|本金|欠款)(?:是|为)?\s*")
 _PER_FACTOR = {"天": 365, "日": 365, "周": 52, "星期": 52, "礼拜": 52, "月": 12}
 
@@ -187,12 +189,15 @@ def _amount_findings(reg: RuleRegistry, seg: Segments, case: Case | None) -> lis
         out.append(Finding(rule.code, r.start, r.end, 1.0, "excessive_amount:rate_above_cap", rule.severity, detail))
     if case is None or case.outstanding is None:
         return out
-    limit = _allowed_total(case, pos, params.days_per_year)
-    if limit is None:
-        return out
-    tolerance = max(limit * params.amount_tolerance_ratio, params.amount_tolerance_yuan)
+    total = _allowed_total(case, pos, params.days_per_year)
     for a in find_amounts(seg.text, exclude=[(r.start, r.end) for r in rates]):
         lo, hi = seg.sentence(a.start, a.end)
+        # an amount called principal can never exceed the principal actually lent less repayments
+        # (民间借贷规定第二十六条: interest deducted in advance was never lent), whatever interest is due
+        limit = case.outstanding if _PRINCIPAL_BEFORE.search(seg.text, max(lo, a.start - 14), a.start) else total
+        if limit is None:
+            continue
+        tolerance = max(limit * params.amount_tolerance_ratio, params.amount_tolerance_yuan)
         if a.value > limit + tolerance and _DEMAND.search(seg.text, lo, hi):
             if any(cue_present(reg, c, seg, a.start, a.end) for c in cancel):
                 continue

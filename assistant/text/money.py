@@ -78,7 +78,8 @@ def find_amounts(text: str, exclude: list[tuple[int, int]] | None = None) -> lis
         # 十 alone does not make money ("十来万", "十二个"): 百, 千, 万 and 亿 do
         has_cn_unit = any(ch in "百佰千仟" or ch in BIG_UNITS for ch in num)
         marked = bool(m.group("pre") or m.group("cur") or m.group("k") or has_cn_unit)
-        if _NOT_MONEY_BEFORE.search(text[max(0, start - 2) : start]):
+        # "10:30" or "1/2" is not money, but "：人民币100,000元" is: a currency mark settles it
+        if not m.group("pre") and _NOT_MONEY_BEFORE.search(text[max(0, start - 2) : start]):
             continue
         if not (m.group("cur") or m.group("k")) and _NOT_MONEY_AFTER.match(text, m.end("num")):
             continue
