@@ -5,6 +5,7 @@
     python -m evals.judgement_eval --split train    # the training batches (figures from data the models learned)
 
 Batches and their splits are listed in evals/batches.yaml (written by helpers who never saw knowledge/).
+Questions (layperson, written blind to the index): recall@1/3/5 and MRR of the gold articles.
 Messages: violation recall (an unlawful message gets at least one violation), false-positive rate (a lawful
 message gets any), code recall (each listed code found), per language and per code; real messages quoted from
 public sources are reported apart. A message's `sent_at` is given to the checker as a chat time stamp at the start
@@ -101,7 +102,18 @@ def score_narratives(label_fn: Callable[[str], str], rows: list[dict[str, Any]])
     return out
 
 
-def run(split: str, kinds: tuple[str, ...] = ("messages", "narratives")) -> dict[str, Any]:
+def score_questions(search_fn: Callable[[str, int], Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall@1/3/5 and MRR of the gold articles for layperson questions, overall and per language."""
+    from evals.retrieval_eval import _call, _first_rank, _summary
+
+    ranks = {r["id"]: _first_rank(_call(search_fn, r["query"]), {(g["law"], g["article"]) for g in r["gold"]}) for r in rows}
+    out = {"all": _summary(list(ranks.values()))}
+    for lang in sorted({r.get("lang", "zh") for r in rows}):
+        out[lang] = _summary([ranks[r["id"]] for r in rows if r.get("lang", "zh") == lang])
+    return out
+
+
+def run(split: str, kinds: tuple[str, ...] = ("messages", "narratives", "questions")) -> dict[str, Any]:
     from assistant.api import assess, check
 
     result: dict[str, Any] = {"split": split}
@@ -111,6 +123,11 @@ def run(split: str, kinds: tuple[str, ...] = ("messages", "narratives")) -> dict
     if "narratives" in kinds:
         rows = [r for b in batches("narratives", split) for r in load_batch(b)]
         result["narratives"] = score_narratives(lambda t: assess(t, today=EVAL_TODAY).category.value, rows) if rows else None
+    if "questions" in kinds:
+        from assistant.api import retrieve
+
+        rows = [r for b in batches("questions", split) for r in load_batch(b)]
+        result["questions"] = score_questions(lambda q, k: retrieve(q, k=k), rows) if rows else None
     return result
 
 
@@ -122,6 +139,9 @@ def summary(result: dict[str, Any]) -> str:
                          f"  ({f['unlawful']} unlawful, {f['lawful']} lawful)")
         for c, f in result["messages"]["per_code"].items():
             lines.append(f"    {c:24s} recall {f['recall']}  support {f['support']}  extra {f['found_where_not_listed']}")
+    if result.get("questions"):
+        for g, f in result["questions"].items():
+            lines.append(f"  questions[{g}]: recall@3 {f['recall@3']}  MRR {f['mrr']}  (n={f['n']})")
     if result.get("narratives"):
         for g, f in result["narratives"].items():
             lines.append(f"  narratives[{g}]: macro-F1 {f['macro_f1']:.3f}  accuracy {f['accuracy']:.3f}  (n={f['n']})")
@@ -131,10 +151,10 @@ def summary(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="dev", choices=["train", "dev", "sealed", "all"])
-    ap.add_argument("--kind", action="append", choices=["messages", "narratives"])
+    ap.add_argument("--kind", action="append", choices=["messages", "narratives", "questions"])
     ap.add_argument("--json", type=Path, help="also write the full result (with the misses) here")
     args = ap.parse_args(argv)
-    result = run(args.split, tuple(args.kind or ("messages", "narratives")))
+    result = run(args.split, tuple(args.kind or ("messages", "narratives", "questions")))
     print(summary(result))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

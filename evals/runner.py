@@ -221,6 +221,9 @@ def headline(results: dict[str, dict[str, Any]]) -> dict[str, float]:
                         out[f"judgement.{split}.messages[{group}].{key}"] = float(groups[group][key])
         if figures.get("narratives"):
             out[f"judgement.{split}.narratives.macro_f1"] = float(figures["narratives"]["all"]["macro_f1"])
+        if figures.get("questions"):
+            for key in ("recall@3", "mrr"):
+                out[f"judgement.{split}.questions.{key}"] = float(figures["questions"]["all"][key])
     peer = results.get("retrieval", {}).get("peer_china_law_mcp", {})
     for key in ("recall@1", "recall@3", "recall@5", "mrr"):
         if isinstance(peer.get(key), (int, float)):
