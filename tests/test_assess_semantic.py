@@ -113,9 +113,10 @@ def test_a_clause_a_pattern_already_judged_is_not_counted_twice() -> None:
     assert "semantic" not in a.signals[0].modifiers
 
 
-def test_one_paraphrase_alone_never_decides_bad_faith() -> None:
-    """A pattern for 过户 is decisive; a clause that only means something close is capped (semantic.weight_cap)."""
-    a = assess("他把铺子过到了他小舅子名下。")
+def test_one_paraphrase_alone_never_decides_bad_faith_in_the_rules() -> None:
+    """A pattern for 过户 is decisive; a clause that only means something close is capped (semantic.weight_cap).
+    (The learned narrative model is a separate layer that reads the whole narrative; it is left out here.)"""
+    a = assess("他把铺子过到了他小舅子名下。", learned=False)
     hit = [s for s in a.signals if s.code == "asset_transfer"][0]
     cap = compiled_book(str(SIGNALS_FILE)).book.semantic.weight_cap
     assert abs(hit.weight) <= cap and a.category is Category.unclear
