@@ -142,3 +142,26 @@ def test_cli_file_writes_the_pack(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "买卖合同纠纷" in out and "长沙市岳麓区人民法院" in out
     assert (tmp_path / "01_民事起诉状.docx").exists()
+
+
+def test_every_form_field_is_filled_by_a_case_fact_or_asks_a_question():
+    from assistant.drafting.filing import _Filler
+
+    for debt_type in (DebtType.loan, DebtType.goods):
+        for section in complaint_form(debt_type).sections:
+            for field in section.fields:
+                assert (field.fills and hasattr(_Filler, f"_{field.fills}")) or field.question, field.label
+
+
+def test_a_debt_type_without_a_form_gets_a_clear_error():
+    from assistant.errors import InputError
+
+    case = api.extract("他欠我运费2万元，住在成都市武侯区。", today=TODAY)
+    case = case.model_copy(update={"debt_type": Fact[DebtType](value=DebtType.carriage, origin="user")})
+    with pytest.raises(InputError):
+        api.prepare_filing("他欠我运费2万元", case, today=TODAY)
+
+
+def test_a_loan_past_its_due_date_does_not_ask_for_early_repayment(loan_pack):
+    rows = {r[1]: r[2] for r in _doc(loan_pack, "complaint").tables[0].rows}
+    assert rows["3. 是否要求提前还款或解除合同"] == "否（借款已于2024年12月31日到期）"

@@ -257,6 +257,12 @@ class _Filler:
             "是否约定了利率或逾期付款违约金？从哪一天起算？（未约定的，可主张按同期全国银行间同业拆借中心公布的贷款市场报价利率计算的逾期付款损失）",
         )
 
+    def _early_repayment(self) -> str:
+        due = self.case.due_date
+        if due is not None and due.value < self.case.today:
+            return f"否（借款已于{format_date(due.value, 'zh')}到期）"
+        return self.ask("是否要求提前还款或解除合同", "借款是否已到期？未到期的，是否依约要求提前还款或解除合同？")
+
     def _security(self) -> str:
         parts = []
         if self.case.guarantor is not None and self.case.guarantor.value:
