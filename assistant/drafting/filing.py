@@ -429,7 +429,7 @@ def _preservation(case: Case, filler: _Filler, court: str) -> FilingDocument:
         "财产线索：",
         *_lines_of(table),
         "事实与理由：",
-        f"申请人与被申请人因{filler.t['case_type']}，申请人已经或即将向{court}提起诉讼，请求被申请人支付{filler.t['money']}。"
+        f"申请人与被申请人因{filler.t['case_type']}，申请人已经或即将向有管辖权的人民法院（{court}）提起诉讼，请求被申请人支付{filler.t['money']}。"
         "被申请人可能处分上述财产，致使将来判决难以执行。",
         "诉讼中申请的，依据《中华人民共和国民事诉讼法》第一百零三条；情况紧急、在起诉前申请的，依据该法第一百零四条，"
         f"并应在法院采取保全措施后{PRESERVATION_DEADLINE_DAYS}日内起诉。",
@@ -461,12 +461,17 @@ def _evidence_list(case: Case, filler: _Filler) -> FilingDocument:
     return FilingDocument(name="evidence_list", draft=_draft("证据清单", "\n".join(lines), ["页数"]), tables=[table])
 
 
+def _plain(amount: Decimal) -> str:
+    text = f"{amount:.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
 def _fee_formula(schedule, amount: Decimal) -> str:  # type: ignore[no-untyped-def]
     parts = [f"{schedule.flat.fee}"]
     for band in schedule.bands:
         if amount > band.over:
             top = amount if band.up_to is None else min(amount, band.up_to)
-            parts.append(f"({top:.2f}－{band.over})×{band.percent}%")
+            parts.append(f"({_plain(top)}－{_plain(band.over)})×{band.percent}%")
     text = "＋".join(parts)
     if schedule.maximum is not None:
         text += f"，最高{schedule.maximum}元"
@@ -490,7 +495,7 @@ def _fees(filler: _Filler) -> tuple[FilingDocument, CourtFees | None]:
     ]
     table = FilingTable(title="诉讼费用", header=["费用", "金额", "计算公式", "依据"], rows=rows)
     lines = [f"请求金额：{money(amount, 'zh')}", *_lines_of(table),
-             "说明：保全申请费按实际保全的财产数额计算，上表按请求金额估算；小额诉讼案件按件交纳的标准以法院通知为准。"]
+             "说明：保全申请费按实际保全的财产数额计算，上表按请求金额估算；实际收费以法院交费通知为准。"]
     return FilingDocument(name="fees", draft=_draft("诉讼费用计算", "\n".join(lines), []), tables=[table]), fees
 
 
@@ -531,7 +536,8 @@ def build_filing_pack(case: Case, position: LegalPosition, *, jurisdiction: Juri
     form = complaint_form(debt_type)
     assert form is not None  # every type in _TERMS has a form file
     j = jurisdiction or competent_courts(case)
-    court = next((c.court for c in j.courts if "【" not in c.court), missing("受诉人民法院"))
+    named = [c.court for c in j.courts if "【" not in c.court]
+    court = "或".join(named) if named else missing("受诉人民法院")
     preservation = bool(_DISSIPATION.search(case.narrative)) or bool(case.debtor_has_assets and case.debtor_has_assets.value)
     filler = _Filler(case, position, j, debt_type, preservation)
     docs = [_complaint(form, filler, court)]
