@@ -165,3 +165,14 @@ def test_a_debt_type_without_a_form_gets_a_clear_error():
 def test_a_loan_past_its_due_date_does_not_ask_for_early_repayment(loan_pack):
     rows = {r[1]: r[2] for r in _doc(loan_pack, "complaint").tables[0].rows}
     assert rows["3. 是否要求提前还款或解除合同"] == "否（借款已于2024年12月31日到期）"
+
+
+def test_a_table_cell_the_checker_did_not_see_is_not_written(loan_pack, tmp_path):
+    from assistant.drafting.filing_docx import filing_document_to_docx
+    from assistant.errors import InputError
+
+    doc = _doc(loan_pack, "evidence_list")
+    table = doc.tables[0]
+    tampered = table.model_copy(update={"rows": [[*table.rows[0][:3], "不还钱就去单位找他", *table.rows[0][4:]]]})
+    with pytest.raises(InputError):
+        filing_document_to_docx(doc.model_copy(update={"tables": [tampered]}), tmp_path / "x.docx")
