@@ -10,13 +10,14 @@ from datetime import date
 from assistant import pipeline
 from assistant.assess import classify
 from assistant.checker import check as run_checker
+from assistant.drafting.filing import CheckedFilingPack
 from assistant.errors import InputError
 from assistant.intake import extract_case
 from assistant.law import get_retriever
 from assistant.models import Advice, Assessment, Case, Citation, LegalityReport
 from assistant.text import clean_text
 
-__all__ = ["assess", "check", "retrieve", "advise"]
+__all__ = ["assess", "check", "retrieve", "advise", "prepare_filing", "extract"]
 
 
 def assess(narrative: str, *, today: date | None = None) -> Assessment:
@@ -40,3 +41,13 @@ def retrieve(query: str, k: int = 5) -> list[Citation]:
 def advise(narrative: str, case: Case | None = None, *, today: date | None = None) -> Advice:
     """The whole pipeline: intake → assess → legal position → law → plan → drafting → checker."""
     return pipeline.run(clean_text(narrative, what="案情 / narrative"), case=case, today=today or date.today())
+
+
+def prepare_filing(narrative: str, case: Case | None = None, *, today: date | None = None) -> CheckedFilingPack:
+    """The filing pack (element-style complaint, preservation application, evidence list, fees, court, checklist)."""
+    return pipeline.prepare_filing(clean_text(narrative, what="案情 / narrative"), case=case, today=today or date.today())
+
+
+def extract(narrative: str, *, today: date | None = None) -> Case:
+    """The case facts the rules read from a narrative (the user may correct them before filing)."""
+    return extract_case(clean_text(narrative, what="案情 / narrative"), today=today or date.today())

@@ -4,6 +4,7 @@
     echo "不还钱就让你坐牢" | python -m assistant check --json
     python -m assistant triage accounts.xlsx -o out/      # a portfolio: triage, checked documents, charts
     python -m assistant audit messages.csv -o out/        # a log of sent messages: per message and across
+    python -m assistant file "我借给张三38万元……他正在卖房" -o out/   # the filing pack as .docx
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from assistant import api
 from assistant.bulk.audit import audit_log
 from assistant.bulk.portfolio import load_mapping
 from assistant.bulk.runner import triage_portfolio
+from assistant.drafting.filing_docx import filing_pack_to_docx
 from assistant.errors import AssistantError
 from assistant.law.index import main as index_main
 from assistant.llm.models import main as models_main
+from assistant.models import DebtType, Fact
 from assistant.store.commands import audit_verify_main, erase_main
 from assistant.ui.render import render_advice, render_assessment, render_citations, render_report
 
@@ -31,6 +34,27 @@ def _read_text(arg: str | None) -> str:
     return arg
 
 
+def _file(text: str, args: argparse.Namespace) -> str:
+    case = None
+    if args.debt_type:
+        case = api.extract(text, today=args.today)
+        case = case.model_copy(update={"debt_type": Fact[DebtType](value=DebtType(args.debt_type), origin="user")})
+    pack = api.prepare_filing(text, case, today=args.today)
+    paths = filing_pack_to_docx(pack, args.out)
+    if args.json:
+        return pack.model_dump_json(indent=2)
+    lines = [f"案由：{pack.case_type}（{pack.form_note}）", "管辖法院："]
+    lines += [f"  - {c.court}：{c.ground}（{'；'.join(b.law + b.article for b in c.basis)}）" for c in pack.jurisdiction.courts]
+    lines.append(f"  级别：{pack.jurisdiction.level}")
+    if pack.fees is not None:
+        lines.append(f"案件受理费：{pack.fees.litigation}元；简易程序减半：{pack.fees.simple_procedure}元；保全申请费：{pack.fees.preservation}元")
+    lines.append("已生成：")
+    lines += [f"  {p}" for p in paths]
+    lines.append("待补充的问题：")
+    lines += [f"  {i}. {q}" for i, q in enumerate(pack.questions, 1)]
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Lawful debt-collection assistant (PRC law)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,13 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
         ("assess", "classify the debtor: hardship, bad_faith or unclear"),
         ("check", "vet a message or letter for legality"),
         ("retrieve", "find the law for a question"),
+        ("file", "the filing pack: element-style complaint, preservation application, evidence list, fees, court, checklist"),
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("text", nargs="?", help="the text; '-' or nothing reads standard input")
         p.add_argument("--json", action="store_true", help="print JSON instead of text")
         if name == "retrieve":
             p.add_argument("-k", type=int, default=5, help="how many articles (1-50)")
-        if name in ("advise", "assess"):
+        if name == "file":
+            p.add_argument("-o", "--out", type=Path, required=True, help="directory for the .docx files")
+            p.add_argument("--debt-type", choices=[DebtType.loan.value, DebtType.goods.value], default=None,
+                           help="what the money is owed for, when the narrative does not say (loan or goods)")
+        if name in ("advise", "assess", "file"):
             p.add_argument("--today", type=date.fromisoformat, default=None, help="resolve relative dates against this day (YYYY-MM-DD)")
     for name, help_text in (
         ("triage", "a spreadsheet of accounts (CSV/XLSX): triage, priority, checked documents, charts (on Ray)"),
@@ -106,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "check":
             report = api.check(text)
             out = report.model_dump_json(indent=2) if args.json else render_report(report)
+        elif args.command == "file":
+            out = _file(text, args)
         else:
             hits = api.retrieve(text, k=args.k)
             out = json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2) if args.json else render_citations(hits)

@@ -10,8 +10,9 @@ import logging
 from datetime import date
 
 from assistant.assess import classify
-from assistant.checker import certify_all, check
+from assistant.checker import certify, certify_all, check
 from assistant.drafting import draft_documents
+from assistant.drafting.filing import CheckedFilingDocument, CheckedFilingPack, build_filing_pack
 from assistant.errors import AssistantError
 from assistant.intake import extract_case, merge_cases
 from assistant.law import get_article, get_retriever
@@ -54,6 +55,20 @@ def run(narrative: str, *, case: Case | None = None, today: date) -> Advice:
         drafts=drafts,
         warnings=[*strategy.warnings, *warnings],
     )
+
+
+def prepare_filing(narrative: str, *, case: Case | None = None, today: date) -> CheckedFilingPack:
+    """The filing pack for the case, every document certified by the checker (a withheld one raises DraftWithheld)."""
+    if case is None:
+        case = extract_case(narrative, today=today)
+    elif not case.narrative:
+        case = case.model_copy(update={"narrative": narrative})
+    pack = build_filing_pack(case, legal_position(case))
+    documents = [
+        CheckedFilingDocument(name=d.name, draft=certify(d.draft, case, allow_rewrite=False), tables=d.tables)
+        for d in pack.documents
+    ]
+    return CheckedFilingPack(**pack.model_dump(exclude={"documents"}), documents=documents)
 
 
 def _with_llm_facts(case: Case, warnings: list[str]) -> Case:
