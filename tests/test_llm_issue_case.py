@@ -21,7 +21,12 @@ from assistant.llm.models import QWEN_FILE, models_dir
 from assistant.plan import plan_strategy
 from assistant.position import legal_position
 
-pytestmark = pytest.mark.llm
+# Not yet measured to finish on 2 cores: the one extraction call took longer than 400 s under load when this
+# was written (issue 17 stays open). Run it on an idle machine with DEBT_LLM_ISSUE_CASE=1.
+pytestmark = [
+    pytest.mark.llm,
+    pytest.mark.skipif(os.environ.get("DEBT_LLM_ISSUE_CASE") != "1", reason="set DEBT_LLM_ISSUE_CASE=1 (slow on 2 cores)"),
+]
 TODAY = date(2026, 11, 28)
 ISSUE_CASE = "他说失业了，可朋友圈天天在旅游。去年3月借了我5万，说好年底还，现在一分没还，电话也不接。"
 
