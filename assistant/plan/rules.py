@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
+from assistant.intake.debt import is_legal_question
 from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Model, Stage
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.datafiles import load_model
@@ -60,6 +61,24 @@ class _Rule(Model):
     track: list[str] = Field(min_length=1)
     reason: _Bilingual
     basis: list[_BasisRef] = Field(default_factory=list)
+    rests_on: _Bilingual | None = None  # else the rule's conditions, read from `condition_facts`
+    changes_if: _Bilingual | None = None
+
+
+class _Terms(Model):
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class _AnswerTopic(Model):
+    cues: _Terms
+    basis: list[_BasisRef] = Field(min_length=1)
+
+
+class _Refusal(Model):
+    zh: str
+    en: str
+    basis: list[_BasisRef] = Field(min_length=1)
 
 
 class _Warning(Model):
@@ -80,12 +99,16 @@ class StrategyRules(Model):
     steps: dict[str, _StepTemplate]
     documents: dict[DraftKind, list[_BasisRef]]
     warnings: list[_Warning]
+    answer_topics: list[_AnswerTopic] = Field(default_factory=list)
+    refusals: dict[str, _Refusal] = Field(default_factory=dict)
+    condition_facts: dict[str, _Bilingual] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> StrategyRules:
         refs: list[_BasisRef] = [b for r in self.rules for b in r.basis]
         refs += [b for s in self.steps.values() for b in s.basis]
         refs += [b for bs in self.documents.values() for b in bs]
+        refs += [b for t in self.answer_topics for b in t.basis] + [b for r in self.refusals.values() for b in r.basis]
         for ref in refs:
             if ref.law not in self.laws:
                 raise ValueError(f"unknown law alias {ref.law!r}: add it under `laws`")
@@ -94,6 +117,9 @@ class StrategyRules(Model):
         for cond in conditions:
             if cond.removeprefix("not_") not in CONDITIONS:
                 raise ValueError(f"unknown condition {cond!r}: known are {sorted(CONDITIONS)}")
+        for cond in self.condition_facts:
+            if cond not in CONDITIONS:
+                raise ValueError(f"condition_facts: unknown condition {cond!r}")
         for rule in self.rules:
             for step in rule.track:
                 if step not in self.steps:
@@ -144,7 +170,17 @@ def _demands(f: Facts, channels: set[str] | None = None) -> bool:
 
 
 def _unreachable(f: Facts) -> bool:
+    # 民事诉讼法第九十五条: only a debtor whose whereabouts are unknown cannot be served; a known
+    # address wins over unanswered calls or a blocked WeChat
+    reachable = fact_value(f.case.reachable)
+    if reachable is not None:
+        return reachable is False
     return fact_value(f.case.contact_status) == ContactStatus.unreachable
+
+
+def _evasive(f: Facts) -> bool:
+    status = fact_value(f.case.contact_status)
+    return status == ContactStatus.evasive or (status == ContactStatus.unreachable and not _unreachable(f))
 
 
 def _overdue_days(f: Facts) -> int | None:
@@ -193,7 +229,9 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "bad_faith": lambda f: f.assessment.category == Category.bad_faith,
     "unclear": lambda f: f.assessment.category == Category.unclear,
     "has_assets": lambda f: fact_value(f.case.debtor_has_assets) is True,
-    "debtor_evasive": lambda f: fact_value(f.case.contact_status) == ContactStatus.evasive,
+    "debtor_evasive": _evasive,
+    "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
+    "legal_question": lambda f: is_legal_question(f.case.narrative),
     "undisputed": _undisputed,
     "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
     "disputed": lambda f: fact_value(f.case.disputed) is True,
