@@ -218,6 +218,14 @@ def _payment_order_eligible(f: Facts) -> bool:
     return _undisputed(f) and f.case.principal is not None and due is not None and due < f.case.today
 
 
+def _acknowledged_money_debt(f: Facts) -> bool:
+    """A money debt the debtor confirmed in writing, not disputed, a debtor who can be served: the
+    conditions of 民事诉讼法第二百二十五条 met on the creditor's own documents."""
+    if fact_value(f.case.acknowledged) is not True or fact_value(f.case.disputed) is True or _unreachable(f):
+        return False
+    return f.position.payment_order.eligible is not False and f.case.principal is not None
+
+
 _WRITTEN = {"letter", "ems", "post", "mail", "courier", "lawyer_letter", "email"}
 
 CONDITIONS: dict[str, Callable[[Facts], bool]] = {
@@ -231,6 +239,7 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "has_assets": lambda f: fact_value(f.case.debtor_has_assets) is True,
     "debtor_evasive": _evasive,
     "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
+    "acknowledged_money_debt": _acknowledged_money_debt,
     "legal_question": lambda f: is_legal_question(f.case.narrative),
     "undisputed": _undisputed,
     "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
