@@ -26,9 +26,14 @@ class _Cued(Terms):
     basis: str = ""
 
 
+class _Short(Terms):
+    max_chars: int
+
+
 class _Question(Model):
     markers: Terms
     action: Terms
+    short: _Short
 
 
 class _Unlawful(Model):
@@ -101,7 +106,8 @@ def reachable(text: str) -> Fact[bool] | None:
 def is_legal_question(text: str) -> bool:
     """A question about the law rather than a case to act on: a question marker, no request to act."""
     q = load_debt_lexicon().question
-    return bool(_positive(q.markers, text)) and not _positive(q.action, text)
+    asked = bool(_positive(q.markers, text)) or (len(text) <= q.short.max_chars and bool(_positive(q.short, text)))
+    return asked and not _positive(q.action, text)
 
 
 def unlawful_requests(text: str) -> list[str]:

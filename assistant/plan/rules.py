@@ -226,6 +226,14 @@ def _acknowledged_money_debt(f: Facts) -> bool:
     return f.position.payment_order.eligible is not False and f.case.principal is not None
 
 
+def _freshly_due(f: Facts) -> bool:
+    """Fell due lately, not yet chased and no sign of evasion: a reminder still comes first."""
+    days = _overdue_days(f)
+    if days is None or days > f.recent_overdue_days or _demands(f):
+        return False
+    return not _evasive(f) and f.assessment.category != Category.bad_faith
+
+
 _WRITTEN = {"letter", "ems", "post", "mail", "courier", "lawyer_letter", "email"}
 
 CONDITIONS: dict[str, Callable[[Facts], bool]] = {
@@ -240,6 +248,7 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "debtor_evasive": _evasive,
     "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
     "acknowledged_money_debt": _acknowledged_money_debt,
+    "freshly_due": _freshly_due,
     "legal_question": lambda f: is_legal_question(f.case.narrative),
     "undisputed": _undisputed,
     "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
