@@ -54,7 +54,7 @@ class _StepTemplate(Model):
     basis: list[_BasisRef]
 
 
-class _Rule(Model):
+class StrategyRule(Model):
     id: str
     when: list[str]
     stage: Stage
@@ -95,7 +95,7 @@ class _Thresholds(Model):
 class StrategyRules(Model):
     laws: dict[str, str]
     thresholds: _Thresholds
-    rules: list[_Rule] = Field(min_length=1)
+    rules: list[StrategyRule] = Field(min_length=1)
     steps: dict[str, _StepTemplate]
     documents: dict[DraftKind, list[_BasisRef]]
     warnings: list[_Warning]

@@ -13,15 +13,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from assistant.models import Assessment, Basis, Case, Category, LegalPosition, Model, NegotiationPlan, PlanStep, Stage
 from assistant.intake.debt import unlawful_requests
+from assistant.models import Assessment, Basis, Case, Category, LegalPosition, Model, NegotiationPlan, PlanStep, Stage
 from assistant.plan.negotiation import instalment_plan
 from assistant.plan.rules import (
     CONDITIONS,
-    StrategyRules,
-    _Rule,
     STRATEGY_FILE,
     Facts,
+    StrategyRule,
+    StrategyRules,
     document_basis,
     fact_value,
     holds,
@@ -113,7 +113,7 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
     )
 
 
-def _grounds(rules: StrategyRules, rule: _Rule, facts: Facts, lang: str) -> str:
+def _grounds(rules: StrategyRules, rule: StrategyRule, facts: Facts, lang: str) -> str:
     """The facts the recommendation rests on, and the fact that would change it."""
     if rule.rests_on is not None:
         rests = getattr(rule.rests_on, lang)
