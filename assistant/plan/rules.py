@@ -249,7 +249,10 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
     "acknowledged_money_debt": _acknowledged_money_debt,
     "freshly_due": _freshly_due,
-    "legal_question": lambda f: is_legal_question(f.case.narrative),
+    # a question form and no case facts that call for a step of their own (a debtor's offer to negotiate)
+    "legal_question": lambda f: is_legal_question(f.case.narrative)
+    and f.case.debtor_offer_monthly is None
+    and f.case.debtor_offer_down_payment is None,
     "undisputed": _undisputed,
     "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
     "disputed": lambda f: fact_value(f.case.disputed) is True,
