@@ -6,6 +6,7 @@ expected_stage, must, must_not` (must / must_not are regexes). `must` is searche
 pressure tactic is as wrong in a letter as in a plan.
 
     python -m evals.strategy_eval [path] [--minimal]
+    python -m evals.strategy_eval --batches evals/dev/strategy knowledge/training/strategy
 
 `--minimal` composes intake → assess → position → plan → drafts directly (no retrieval), for use
 before or without the full pipeline.
@@ -122,8 +123,44 @@ def evaluate_strategy(advise_fn: AdviseFn, path: Path = DEFAULT_PATH) -> dict[st
     }
 
 
+def score_batches(paths: list[Path]) -> dict[str, Any]:
+    """Stage accuracy over blind batch files (fields narrative, stage, today, debt_type, refuse, must, must_not).
+
+    Each case is planned on its own `today`, through the minimal flow (no retrieval), so a dev or
+    training batch can be scored quickly while tuning.
+    """
+    files = [f for p in paths for f in (sorted(p.glob("*.jsonl")) if p.is_dir() else [p])]
+    n = correct = must_not_hits = 0
+    confusion: Counter[tuple[str, str]] = Counter()
+    misses: list[dict[str, Any]] = []
+    for f in files:
+        for case in load_cases(f):
+            today = date.fromisoformat(case["today"]) if case.get("today") else EVAL_TODAY
+            advice = minimal_advise(case["narrative"], today)
+            got, expected = advice.stage.value, case.get("stage", case.get("expected_stage"))
+            n += 1
+            correct += got == expected
+            confusion[(expected, got)] += 1
+            everything = "\n".join([plan_text(advice), *(f"{d.title}\n{d.text}" for d in advice.drafts)])
+            forbidden = [p for p in case["must_not"] if re.search(p, everything, re.I)]
+            must_not_hits += len(forbidden)
+            if got != expected or forbidden:
+                misses.append({"id": case["id"], "expected": expected, "got": got, "must_not_hit": forbidden})
+    return {
+        "cases": n,
+        "stage_accuracy": round(correct / n, 4) if n else 0.0,
+        "must_not_hits": must_not_hits,
+        "confusion": {f"{e}->{g}": c for (e, g), c in sorted(confusion.items()) if e != g},
+        "misses": misses,
+    }
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
+    if "--batches" in argv:
+        # python -m evals.strategy_eval --batches evals/dev/strategy [more files or folders]
+        print(json.dumps(score_batches([Path(a) for a in args]), ensure_ascii=False, indent=2))
+        return 0
     path = Path(args[0]) if args else DEFAULT_PATH
     if "--minimal" in argv:
         fn: AdviseFn = minimal_advise

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from assistant.intake.dates import DateMention, find_dates
 from assistant.intake.dates import find_terms as find_loan_terms
+from assistant.intake.debt import acknowledged, debt_type, reachable
 from assistant.intake.facts import contact_events, contact_status, evidence, yes_no_facts
 from assistant.intake.lexicon import AmountRole, IntakeLexicon, load_lexicon
 from assistant.intake.merge import merge_cases
@@ -204,4 +205,7 @@ def extract_case(narrative: str, today: date) -> Case:
     case.contact_status = contact_status(text, lex)
     for name, fact in yes_no_facts(text, lex).items():
         setattr(case, name, fact)
+    case.debt_type = debt_type(text)
+    case.acknowledged = acknowledged(text)
+    case.reachable = reachable(text)
     return case

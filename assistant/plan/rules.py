@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
+from assistant.intake.debt import is_legal_question
 from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Model, Stage
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.datafiles import load_model
@@ -53,13 +54,31 @@ class _StepTemplate(Model):
     basis: list[_BasisRef]
 
 
-class _Rule(Model):
+class StrategyRule(Model):
     id: str
     when: list[str]
     stage: Stage
     track: list[str] = Field(min_length=1)
     reason: _Bilingual
     basis: list[_BasisRef] = Field(default_factory=list)
+    rests_on: _Bilingual | None = None  # else the rule's conditions, read from `condition_facts`
+    changes_if: _Bilingual | None = None
+
+
+class _Terms(Model):
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class _AnswerTopic(Model):
+    cues: _Terms
+    basis: list[_BasisRef] = Field(min_length=1)
+
+
+class _Refusal(Model):
+    zh: str
+    en: str
+    basis: list[_BasisRef] = Field(min_length=1)
 
 
 class _Warning(Model):
@@ -76,16 +95,20 @@ class _Thresholds(Model):
 class StrategyRules(Model):
     laws: dict[str, str]
     thresholds: _Thresholds
-    rules: list[_Rule] = Field(min_length=1)
+    rules: list[StrategyRule] = Field(min_length=1)
     steps: dict[str, _StepTemplate]
     documents: dict[DraftKind, list[_BasisRef]]
     warnings: list[_Warning]
+    answer_topics: list[_AnswerTopic] = Field(default_factory=list)
+    refusals: dict[str, _Refusal] = Field(default_factory=dict)
+    condition_facts: dict[str, _Bilingual] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> StrategyRules:
         refs: list[_BasisRef] = [b for r in self.rules for b in r.basis]
         refs += [b for s in self.steps.values() for b in s.basis]
         refs += [b for bs in self.documents.values() for b in bs]
+        refs += [b for t in self.answer_topics for b in t.basis] + [b for r in self.refusals.values() for b in r.basis]
         for ref in refs:
             if ref.law not in self.laws:
                 raise ValueError(f"unknown law alias {ref.law!r}: add it under `laws`")
@@ -94,6 +117,9 @@ class StrategyRules(Model):
         for cond in conditions:
             if cond.removeprefix("not_") not in CONDITIONS:
                 raise ValueError(f"unknown condition {cond!r}: known are {sorted(CONDITIONS)}")
+        for cond in self.condition_facts:
+            if cond not in CONDITIONS:
+                raise ValueError(f"condition_facts: unknown condition {cond!r}")
         for rule in self.rules:
             for step in rule.track:
                 if step not in self.steps:
@@ -144,7 +170,17 @@ def _demands(f: Facts, channels: set[str] | None = None) -> bool:
 
 
 def _unreachable(f: Facts) -> bool:
+    # 民事诉讼法第九十五条: only a debtor whose whereabouts are unknown cannot be served; a known
+    # address wins over unanswered calls or a blocked WeChat
+    reachable = fact_value(f.case.reachable)
+    if reachable is not None:
+        return reachable is False
     return fact_value(f.case.contact_status) == ContactStatus.unreachable
+
+
+def _evasive(f: Facts) -> bool:
+    status = fact_value(f.case.contact_status)
+    return status == ContactStatus.evasive or (status == ContactStatus.unreachable and not _unreachable(f))
 
 
 def _overdue_days(f: Facts) -> int | None:
@@ -182,6 +218,22 @@ def _payment_order_eligible(f: Facts) -> bool:
     return _undisputed(f) and f.case.principal is not None and due is not None and due < f.case.today
 
 
+def _acknowledged_money_debt(f: Facts) -> bool:
+    """A money debt the debtor confirmed in writing, not disputed, a debtor who can be served: the
+    conditions of 民事诉讼法第二百二十五条 met on the creditor's own documents."""
+    if fact_value(f.case.acknowledged) is not True or fact_value(f.case.disputed) is True or _unreachable(f):
+        return False
+    return f.position.payment_order.eligible is not False and f.case.principal is not None
+
+
+def _freshly_due(f: Facts) -> bool:
+    """Fell due lately, not yet chased and no sign of evasion: a reminder still comes first."""
+    days = _overdue_days(f)
+    if days is None or days > f.recent_overdue_days or _demands(f):
+        return False
+    return not _evasive(f) and f.assessment.category != Category.bad_faith
+
+
 _WRITTEN = {"letter", "ems", "post", "mail", "courier", "lawyer_letter", "email"}
 
 CONDITIONS: dict[str, Callable[[Facts], bool]] = {
@@ -193,7 +245,14 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "bad_faith": lambda f: f.assessment.category == Category.bad_faith,
     "unclear": lambda f: f.assessment.category == Category.unclear,
     "has_assets": lambda f: fact_value(f.case.debtor_has_assets) is True,
-    "debtor_evasive": lambda f: fact_value(f.case.contact_status) == ContactStatus.evasive,
+    "debtor_evasive": _evasive,
+    "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
+    "acknowledged_money_debt": _acknowledged_money_debt,
+    "freshly_due": _freshly_due,
+    # a question form and no case facts that call for a step of their own (a debtor's offer to negotiate)
+    "legal_question": lambda f: is_legal_question(f.case.narrative)
+    and f.case.debtor_offer_monthly is None
+    and f.case.debtor_offer_down_payment is None,
     "undisputed": _undisputed,
     "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
     "disputed": lambda f: fact_value(f.case.disputed) is True,

@@ -13,12 +13,15 @@ from typing import Literal
 
 from pydantic import Field
 
+from assistant.intake.debt import unlawful_requests
 from assistant.models import Assessment, Basis, Case, Category, LegalPosition, Model, NegotiationPlan, PlanStep, Stage
 from assistant.plan.negotiation import instalment_plan
 from assistant.plan.rules import (
     CONDITIONS,
     STRATEGY_FILE,
     Facts,
+    StrategyRule,
+    StrategyRules,
     document_basis,
     fact_value,
     holds,
@@ -78,9 +81,17 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
                 basis=_unique(basis),
             )
         )
+    if rule.stage == Stage.answer and steps:
+        steps[0].basis = _unique(steps[0].basis + _answer_basis(rules, case.narrative))
+    refusals = [rules.refusals[k] for k in unlawful_requests(case.narrative) if k in rules.refusals]
+    if refusals and steps:
+        steps[0].basis = _unique(steps[0].basis + [b for r in refusals for b in rules.basis(r.basis)])
     steps.sort(key=lambda s: s.when)  # stable: same-day steps keep the track's order
 
-    reason = getattr(rule.reason, lang)
+    # an unlawful request is refused first, in the same answer, with the lawful route
+    reason = "".join(getattr(r, lang) + ("\n" if lang == "zh" else " ") for r in refusals)
+    reason += getattr(rule.reason, lang)
+    reason += _grounds(rules, rule, facts, lang)
     if rule.stage != Stage.decline and CONDITIONS["interest_above_cap"](facts):
         # only part of the interest is unprotected: demand the protected part, never decline
         reason += (
@@ -100,6 +111,29 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
         warnings=warnings,
         rule=rule.id,
     )
+
+
+def _grounds(rules: StrategyRules, rule: StrategyRule, facts: Facts, lang: str) -> str:
+    """The facts the recommendation rests on, and the fact that would change it."""
+    if rule.rests_on is not None:
+        rests = getattr(rule.rests_on, lang)
+    else:
+        said = [getattr(rules.condition_facts[c], lang) for c in rule.when if c in rules.condition_facts]
+        rests = ("、" if lang == "zh" else ", ").join(said)
+    change = getattr(rule.changes_if, lang) if rule.changes_if is not None else ""
+    if lang == "en":
+        out = f" Based on: {rests}." if rests else ""
+        return out + (f" What would change it: {change}." if change else "")
+    out = f"（依据的事实：{rests}。" if rests else "（"
+    out += f"会改变建议的事实：{change}。）" if change else "）"
+    return "" if out == "（）" else out
+
+
+def _answer_basis(rules: StrategyRules, narrative: str) -> list[Basis]:
+    """The articles a legal question's answer rests on, by the topics its words name."""
+    text = narrative.lower()
+    refs = [b for t in rules.answer_topics if any(w.lower() in text for w in [*t.cues.zh, *t.cues.en]) for b in t.basis]
+    return rules.basis(refs)
 
 
 def _limitation_note(position: LegalPosition, stage: Stage, lang: str) -> str:

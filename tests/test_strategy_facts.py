@@ -1,0 +1,150 @@
+"""Issue 14: the strategy decides over facts — debt type, written acknowledgement, dispute,
+reachability, lawfulness — answers plain legal questions, and refuses unlawful requests in the
+same answer. One test per bullet of the issue's "Why", plus the source article's worked case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.intake import extract_case
+from assistant.intake.debt import debt_type, is_legal_question, reachable, unlawful_requests
+from assistant.law.statutes import get_article
+from assistant.models import DebtType, Stage
+from assistant.plan.rules import load_strategy_rules
+from evals.strategy_eval import minimal_advise, plan_text
+
+TODAY = date(2026, 12, 6)
+
+
+def advise(narrative: str):  # type: ignore[no-untyped-def]
+    return minimal_advise(narrative, TODAY)
+
+
+# --------------------------------------------------------------------------- intake facts
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("他欠我们货款6万，送货单都签了", DebtType.goods),
+        ("客户欠我们设计费3万", DebtType.services),
+        ("装修的工程款还差4万", DebtType.works),
+        ("物流老板欠我运费4800", DebtType.carriage),
+        ("租客欠了两个月租金", DebtType.rent),
+        ("包工头欠我劳务费1.1万", DebtType.wages),
+        ("借款人不还，我想找保证人要", DebtType.guarantee),
+        ("去年借给朋友5万，有借条", DebtType.loan),
+    ],
+)
+def test_the_debt_type_comes_from_the_words(words: str, kind: DebtType) -> None:
+    fact = debt_type(words)
+    assert fact is not None and fact.value == kind
+
+
+def test_unanswered_calls_are_not_whereabouts_unknown() -> None:
+    case = extract_case("他欠我货款6万，对账单签了字。现在电话不接，微信也把我拉黑了，但他家住哪我知道。", TODAY)
+    assert case.reachable is not None and case.reachable.value is True
+
+
+def test_whereabouts_unknown_makes_the_debtor_unreachable() -> None:
+    fact = reachable("借钱的人搬走了不知去向，下落不明。")
+    assert fact is not None and fact.value is False
+
+
+def test_a_stamped_statement_is_a_written_acknowledgement() -> None:
+    case = extract_case("对方在对账单上盖章确认欠我们货款9.2万元。", TODAY)
+    assert case.acknowledged is not None and case.acknowledged.value is True
+
+
+# --------------------------------------------------------------------------- the issue's "Why"
+
+
+def test_a_trade_debt_is_not_treated_as_a_loan() -> None:
+    advice = advise(
+        "我们给一家公司印包装盒，货款26万，有采购合同、对方签收的送货单和盖章的对账单，9月底就该付，"
+        "催了几次都不付。对方老板说“有本事去法院”。"
+    )
+    assert advice.case.debt_type is not None and advice.case.debt_type.value == DebtType.goods
+    assert advice.stage in (Stage.payment_order, Stage.litigation, Stage.lawyer_letter)
+    assert "民间借贷" not in plan_text(advice)
+
+
+def test_an_acknowledged_undisputed_debt_with_a_reachable_debtor_goes_to_a_payment_order() -> None:
+    advice = advise("酒店上周用邮件确认欠我们供货尾款96,000元，说付款在排队，已经过了付款期两个月了，酒店照常营业。")
+    assert advice.stage == Stage.payment_order
+    assert "依据的事实" in advice.stage_reason and "会改变建议的事实" in advice.stage_reason
+
+
+def test_a_disputed_debt_goes_to_court_never_a_payment_order() -> None:
+    advice = advise("我们设计工作室给客户做的方案，最后一期设计费3万，客户拒绝付款，说图纸一直没确认过，还发了好几封邮件列了修改意见。")
+    assert advice.stage == Stage.litigation
+    assert all(step.stage != Stage.payment_order for step in advice.plan)
+
+
+def test_an_illegal_debt_is_declined_and_the_threat_refused() -> None:
+    advice = advise("朋友在一个赌博APP上输了钱，找我借了5万去回本，我知道他是去赌的。现在他不还，帮我吓唬他让他还钱。")
+    assert advice.stage == Stage.decline
+    assert advice.drafts == []
+    assert "不能按您说的去吓唬" in advice.stage_reason
+    assert "不受保护" in advice.stage_reason
+
+
+def test_unlawful_requests_are_refused_with_the_law_and_the_lawful_route() -> None:
+    narrative = "他欠我8万，借条有，到期半年了不还。我想去他孩子学校门口发传单，再每天晚上给他爸妈打电话，让他老婆替他还公司的债。"
+    assert set(unlawful_requests(narrative)) == {"exposure", "third_parties", "spouse_business_debt"}
+    advice = advise(narrative)
+    reason = advice.stage_reason
+    assert "第一千零六十四条" in reason and "支付令" in reason and "小额诉讼" in reason
+    cited = {b.article for step in advice.plan for b in step.basis}
+    assert {"第一千零三十二条", "第一千零六十四条"} <= cited
+    plan = "\n".join(f"{s.action} {s.channel}" for s in advice.plan)
+    assert "传单" not in plan and "爸妈" not in plan
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("债务人上个月还了5000元，这笔借款四年前就到期了，他还能对剩下的钱主张诉讼时效吗？", "第一百九十二条"),
+        ("债务人上个月去世了，他老婆说这笔债跟她没关系，我应该找谁要？", "第一千一百六十一条"),
+        ("我能不能用我欠他的退货款抵他欠我的货款？", "第五百六十八条"),
+    ],
+)
+def test_a_legal_question_gets_an_answer_with_the_articles_not_a_ladder(question: str, article: str) -> None:
+    assert is_legal_question(question)
+    advice = advise(question)
+    assert advice.stage == Stage.answer
+    assert advice.drafts == []
+    assert article in {b.article for step in advice.plan for b in step.basis}
+
+
+def test_an_expired_debt_gets_a_request_for_acknowledgement_that_never_threatens() -> None:
+    advice = advise("2019年借给同学3万，说好2020年底还，这几年一次都没要过，也没有聊天记录。现在他在杭州混得不错，我想跟他要。")
+    assert advice.stage == Stage.formal_notice
+    assert "确认欠款" in advice.stage_reason and "不作任何威胁" in advice.stage_reason
+
+
+def test_the_worked_case_sends_the_lawyers_letter_first_then_sues_with_preservation_of_the_car() -> None:
+    advice = advise(
+        "我们是一家小公司，2026年6月借给一个做个体生意的老板10万元，约定三个月还，有借条和银行转账记录。"
+        "到期后他说生意亏了，先拖一拖，后来电话不接、微信也不回了。他名下有一辆车。"
+    )
+    assert advice.stage == Stage.lawyer_letter
+    assert advice.case.reachable is None or advice.case.reachable.value is not False
+    later = [s for s in advice.plan if s.stage == Stage.litigation and "财产保全" in s.action]
+    assert later and later[0].when > TODAY
+    assert all("公告送达" not in s.action for s in advice.plan)
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def test_every_answer_and_refusal_article_is_in_the_statute_db() -> None:
+    rules = load_strategy_rules()
+    refs = [b for t in rules.answer_topics for b in t.basis] + [b for r in rules.refusals.values() for b in r.basis]
+    for ref in refs:
+        law = rules.laws[ref.law]
+        if ref.law in ("civil_code", "cpl"):
+            assert get_article(law, ref.article) is not None, (law, ref.article)
