@@ -82,8 +82,8 @@ def test_advise_on_the_issue_example_gives_stage_dated_plan_current_law_and_a_le
     assert advice.citations and all(c.status == "current" for c in advice.citations)
     assert any(isinstance(d, CheckedDraft) and d.report.legal for d in advice.drafts)
     assert advice.case.principal is not None and advice.case.principal.value == 100000
-    # he pleaded losses but now avoids the phone: not a documented hardship
-    assert advice.assessment.category.value != "hardship"
+    # the label rests on the words of the narrative: his claimed business losses are a signal with their source
+    assert any(s.code == "business_failure" and "生意亏" in s.evidence.text for s in advice.assessment.signals)
     assert advice.position.limitation is not None
 
 

@@ -222,7 +222,8 @@ def test_ultimatum_backstop(text: str, flagged: bool) -> None:
 
 def test_backstop_gives_way_to_a_specific_rule_in_the_same_sentence() -> None:
     report = check("你再不还，我就把你的身份证照片发到网上。")
-    assert report.codes() == {"PRIVACY"}
+    # the vague-ultimatum backstop stays silent: the specific finding (publishing the ID photo) names it
+    assert "PRIVACY" in report.codes() and "THREAT_VIOLENCE" not in report.codes()
 
 
 def test_negation_inside_a_verb_final_pattern_cancels_it() -> None:

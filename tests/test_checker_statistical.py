@@ -33,6 +33,14 @@ def proposals(text: str) -> dict[ViolationCode, float]:
     return {code: p for _, code, p in proposer.propose(text, spans)}
 
 
+def scores(text: str) -> dict[ViolationCode, float]:
+    """The model's highest probability per code over the sentences of the text, thresholds aside."""
+    proposer = proposer_for(get_registry().directory)
+    assert proposer is not None
+    probs = proposer.probabilities(text, sentence_spans(text, Segments(text).sentence_ends))
+    return {code: float(probs[:, k].max()) for k, code in enumerate(proposer.codes)}
+
+
 def test_the_same_text_gets_the_same_report_and_probabilities() -> None:
     text = "您好，请于月底前还款。" + DETENTION_ONLY_BY_PROPOSER
     proposer = proposer_for(get_registry().directory)
@@ -89,7 +97,7 @@ def test_a_sentence_only_the_proposer_catches_becomes_a_violation_of_the_whole_s
     ],
 )
 def test_context_cues_confirm_or_cancel_a_proposal(text: str, code: ViolationCode, kept: bool) -> None:
-    assert code in proposals(text)  # the model proposes it either way: the context decides
+    assert scores(text)[code] >= 0.3  # the model leans towards the code either way: the context decides
     found = _statistical_findings(get_registry(), Segments(text), [])
     assert (code in {f.code for f in found}) is kept
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import os
 import re
 import socket
 import subprocess
@@ -82,8 +81,9 @@ class LocalLlamaServer:
         self.model_path = Path(model_path)
         self.port = port or _free_port()
         self.n_ctx = n_ctx
-        # llama_cpp.server's default is half the cores: one thread on a 2-core machine
-        self.n_threads = n_threads or os.cpu_count() or 1
+        # None keeps llama_cpp.server's default (half the cores): on 2 shared cores, both threads starved the
+        # other work and a CI call timed out
+        self.n_threads = n_threads
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -94,7 +94,9 @@ class LocalLlamaServer:
         if not self.model_path.exists():
             raise LLMError(f"找不到模型文件 / model file not found: {self.model_path}")
         cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path), "--host", "127.0.0.1",
-               "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads)]
+               "--port", str(self.port), "--n_ctx", str(self.n_ctx)]
+        if self.n_threads:
+            cmd += ["--n_threads", str(self.n_threads)]
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
