@@ -171,10 +171,42 @@ def build_units(settings: Settings | None = None, knowledge_dir: Path = KNOWLEDG
             u = u.model_copy(update={"id": f"{u.law}|#{i}"})
         units.setdefault(u.id, u)
 
+    _add_asked_questions(units, knowledge_dir)
     unglossed = [u.label for u in units.values() if not u.gloss and s.index_scope == "curated"]
     if unglossed:
         log.info("%d selected articles have no gloss yet: %s", len(unglossed), ", ".join(unglossed[:10]))
     return list(units.values())
+
+
+def asked_questions(knowledge_dir: Path = KNOWLEDGE_DIR) -> dict[tuple[str, str], list[str]]:
+    """(law, 第X条) -> the questions people asked that it answers, from the training split only.
+
+    knowledge/training/questions/*.jsonl are layperson questions written blind to the index, each with its
+    gold article(s); the eval splits live under evals/ and never reach the index."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((knowledge_dir / "training" / "questions").glob("*.jsonl")):
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                pairs = [(statutes.resolve_law(g["law"]) or g["law"], g["article"]) for g in row["gold"]]
+                query = str(row["query"]).strip()
+            except (ValueError, KeyError, TypeError) as exc:
+                raise KnowledgeError(f"{path.name}:{no}: bad training question: {exc}") from exc
+            for key in pairs:
+                out.setdefault(key, []).append(query)
+    return out
+
+
+def _add_asked_questions(units: dict[str, IndexUnit], knowledge_dir: Path) -> None:
+    """Attach the asked questions to the units in scope (a gold outside the scope is skipped)."""
+    by_article = {(u.law, u.article): u for u in units.values()}
+    for key, questions in asked_questions(knowledge_dir).items():
+        u = by_article.get(key)
+        if u is not None:
+            merged = list(dict.fromkeys([*u.questions, *questions]))
+            units[u.id] = u.model_copy(update={"questions": merged})
 
 
 def corpus_hash(units: list[IndexUnit] | tuple[IndexUnit, ...], model_name: str) -> str:
