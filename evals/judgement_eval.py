@@ -61,7 +61,7 @@ def score_messages(check_fn: Callable[[str], Any], rows: list[dict[str, Any]]) -
         report = check_fn(message_text(row))
         found = {v.code.value for v in report.violations}
         gold = {c["code"] for c in row.get("codes", [])}
-        groups = ["all", row.get("lang", "zh"), "real" if row["_real"] else "written"]
+        groups = ["all", row.get("lang", "zh"), "real" if row["_real"] else "written", f"batch {row['_batch']}"]
         for g in groups:
             t = tally[g]
             if row["legal"]:
@@ -96,6 +96,9 @@ def score_narratives(label_fn: Callable[[str], str], rows: list[dict[str, Any]])
     for lang in sorted({r.get("lang", "zh") for r in rows}):
         idx = [i for i, r in enumerate(rows) if r.get("lang", "zh") == lang]
         out[lang] = scores([gold[i] for i in idx], [pred[i] for i in idx])
+    for batch in sorted({r["_batch"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["_batch"] == batch]
+        out[f"batch {batch}"] = scores([gold[i] for i in idx], [pred[i] for i in idx])
     hard = [i for i, r in enumerate(rows) if r.get("hard")]
     if hard:
         out["hard"] = scores([gold[i] for i in hard], [pred[i] for i in hard])
