@@ -20,7 +20,7 @@ import numpy as np
 from assistant.checker.check import check
 from assistant.checker.rules import RULES_DIR, get_registry
 from assistant.checker.segments import Segments, sentence_cue
-from assistant.checker.statistical import CONFIG_FILE, get_proposer, load_config
+from assistant.checker.statistical import CONFIG_FILE, get_proposer, load_config, proposer_for
 from assistant.settings import get_settings
 from assistant.text.segment import sentence_spans
 from evals.judgement_eval import batches, load_batch, message_text
@@ -33,15 +33,61 @@ NARROW = ["reporting", "quoted", "disavowal"]  # every proposal gives way to the
 NEGATION_KEPT_BY_THREATS = {"THREAT_VIOLENCE"}
 
 
+def imprecise_patterns(min_firings: int = 3, min_precision: float = 0.8) -> list[str]:
+    """Pattern rules that fire on lawful training messages too often: measured on the training split."""
+    fired: dict[str, list[bool]] = {}
+    for r in (r for b in batches("messages", "train") for r in load_batch(b)):
+        for v in check(message_text(r), statistical=False).violations:
+            fired.setdefault(v.rule, []).append(not r["legal"])
+    out = []
+    for rule, hits in sorted(fired.items()):
+        if len(hits) >= min_firings and sum(hits) / len(hits) < min_precision and ":" in rule:
+            print(f"imprecise on train: {rule} precision {sum(hits) / len(hits):.2f} of {len(hits)}")
+            out.append(rule)
+    return out
+
+
+def tune_message(proposer, rows, max_fpr: float):
+    """The message layer's threshold, veto and code threshold: the most violations caught on dev with a
+    false-positive rate of at most `max_fpr`, then the most codes right (the sentence settings as tuned)."""
+    proposer = proposer_for(get_registry().directory)  # the very object check() consults
+    setting = proposer.message.setting.model_copy(update={"vetoable": imprecise_patterns()})
+    gold = [{c["code"] for c in r["codes"]} for r in rows]
+    best, best_key = setting, None
+    for threshold in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+        for veto in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6):
+            if veto > threshold:
+                continue
+            for code_threshold in (0.5, 0.6):  # below 0.5 a code is named on a guess
+                trial = setting.model_copy(update={"threshold": threshold, "veto": veto, "code_threshold": code_threshold})
+                proposer.message.setting = trial
+                found = [{v.code.value for v in check(message_text(r)).violations} for r in rows]
+                lawful = [bool(f) for f, r in zip(found, rows) if r["legal"]]
+                caught = [bool(f) for f, r in zip(found, rows) if not r["legal"]]
+                fpr, recall = sum(lawful) / len(lawful), sum(caught) / len(caught)
+                codes = sum(len(g & f) for g, f in zip(gold, found)) / sum(len(g) for g in gold)
+                key = (fpr <= max_fpr, recall if fpr <= max_fpr else -fpr, codes)
+                if best_key is None or key > best_key:
+                    best, best_key = trial, key
+                    print(f"message: threshold {threshold} veto {veto} code {code_threshold}: "
+                          f"recall {recall:.3f} FPR {fpr:.3f} code recall {codes:.3f}")
+    proposer.message.setting = setting
+    return best
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--budget", type=float, default=0.005, help="extra false-positive rate allowed per code")
+    ap.add_argument("--message-only", action="store_true", help="tune only the message layer")
+    ap.add_argument("--message-fpr", type=float, default=0.10, help="false-positive rate the message layer may reach")
     args = ap.parse_args()
     reg = get_registry()
     cfg = load_config(RULES_DIR)
     proposer = get_proposer(str(RULES_DIR), str(Path(get_settings().data_dir) / "checker_model"))
     rows = [r for b in batches("messages", "dev") for r in load_batch(b)]
+    if args.message_only:
+        return _write_message(tune_message(proposer, rows, args.message_fpr)) if args.write else 0
     data = []
     for r in rows:
         text = message_text(r)
@@ -97,6 +143,7 @@ def main() -> int:
         print(f"{code:24s} threshold {best[0]}  cancel {best[1]}")
     recall, fpr, code_recall = figures(chosen)
     print(f"tuned on dev: recall {recall:.3f} FPR {fpr:.3f} code recall {code_recall:.3f}")
+    message = tune_message(proposer, rows, args.message_fpr) if proposer.message is not None else None
     if args.write:
         path = RULES_DIR / CONFIG_FILE
         text = path.read_text(encoding="utf-8")
@@ -104,6 +151,17 @@ def main() -> int:
             line = f"  {code}: {{threshold: {min(t, 0.99)}, cancel: [{', '.join(cancel)}]}}"
             text = re.sub(rf"^  {code}: .*$", line, text, flags=re.M)
         path.write_text(text, encoding="utf-8")
+        if message is not None:
+            _write_message(message)
+    return 0
+
+
+def _write_message(message) -> int:
+    path = RULES_DIR / CONFIG_FILE
+    m = message.model_dump()
+    line = (f"message: {{threshold: {m['threshold']}, veto: {m['veto']}, code_threshold: {m['code_threshold']},"
+            f" window_chars: {m['window_chars']}, vetoable: [{', '.join(m['vetoable'])}]}}")
+    path.write_text(re.sub(r"^message: .*$", line, path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     return 0
 
 

@@ -155,3 +155,33 @@ def test_bad_example_line_raises(rules_dir: Path, tmp_path: Path) -> None:
 def test_without_a_statistical_config_only_patterns_run(rules_dir: Path) -> None:
     (rules_dir / "_statistical.yaml").unlink()
     assert check("张三：" + DETENTION_ONLY_BY_PROPOSER, registry=load_rules(rules_dir)).legal
+
+
+def test_a_long_letter_is_read_in_windows_of_about_a_message() -> None:
+    from assistant.checker.message_model import windows
+
+    spans = [(0, 120), (120, 250), (250, 400), (400, 420)]
+    runs = windows(spans, 300)
+    assert runs == [(0, 250), (250, 420)]
+    assert all(b - a <= 300 for a, b in runs)
+
+
+def test_a_short_message_is_one_window() -> None:
+    from assistant.checker.message_model import windows
+
+    assert windows([(0, 10), (10, 30)], 300) == [(0, 30)]
+
+
+def test_every_pattern_the_veto_may_overrule_is_a_real_rule() -> None:
+    from assistant.checker.rules import RULES_DIR, get_registry
+    from assistant.checker.statistical import load_config
+
+    setting = load_config(RULES_DIR).message
+    names = {f"{code.value.lower()}:{cp.spec.name}" for code, compiled in get_registry().patterns.items() for cp in compiled}
+    assert setting is not None and set(setting.vetoable) - {"excessive_amount:rate_above_cap"} <= names
+
+
+def test_a_lawful_ultimatum_to_sue_passes_the_message_layer() -> None:
+    from assistant.checker.check import check
+
+    assert check("你再不还，我们就会向法院起诉。请在本月30日前把5000元转给我。").legal

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
+
 from assistant.checker.rules import CompiledPattern, Rule, RuleRegistry, get_registry
 from assistant.checker.segments import (
     CJK,
@@ -182,6 +184,58 @@ def _statistical_findings(reg: RuleRegistry, seg: Segments, found: list[Finding]
     return out
 
 
+# Beside codes the patterns found, a code of the message model's own must be near certain: its per-code
+# probabilities run high on rare codes (balanced class weights), and an extra code is an extra rewrite.
+EXTRA_CODE_PROBABILITY = 0.8
+
+
+def _message_layer(reg: RuleRegistry, seg: Segments, pattern: list[Finding], structural: list[Finding],
+                   statistical: bool) -> list[Finding]:  # fmt: skip
+    """Patterns and sentence proposals, vetoed or joined by the message-level model (message_model.py)."""
+    proposer = proposer_for(reg.directory) if statistical and reg.directory else None
+    findings = pattern + structural
+    if proposer is None:
+        return findings
+    findings += _statistical_findings(reg, seg, findings)
+    model = proposer.message
+    if model is None:
+        return findings
+    spans = sentence_spans(seg.text, seg.sentence_ends)
+    worst = model.worst_window(seg.text, spans)
+    if worst is None:
+        return findings
+    (lo, hi), probs = worst
+    p_any = float(probs[model.any])
+    if p_any < model.setting.veto:  # reads as lawful collection: imprecise patterns and proposals give way
+        soft, fixed = set(model.setting.vetoable), {id(f) for f in structural}
+        return [f for f in findings if id(f) in fixed or f.severity == Severity.warning
+                or not (f.rule_name.startswith("statistical:") or f.rule_name in soft)]
+    if p_any < model.setting.threshold or len(spans) < 2:  # one sentence is the sentence proposer's to judge
+        return findings
+    zh = CJK.search(seg.text) is not None
+    blocking = [f for f in findings if f.severity != Severity.warning]
+    for code, p in model.codes_of(probs):
+        rule = reg.rules.get(code)
+        # beside what the patterns found, the model adds a code only when it is as sure of it as of the message
+        if rule is None or any(f.code == code for f in blocking) or (blocking and p < EXTRA_CODE_PROBABILITY):
+            continue
+        a, b = _carrier(proposer, seg.text, [s for s in spans if lo <= s[0] and s[1] <= hi], code) or (lo, hi)
+        setting = proposer.cfg.codes.get(code)
+        if setting is not None and any(sentence_cue(reg, name, seg, a, b) for name in setting.cancel):
+            continue  # the carrying sentence denies, reports, quotes or condemns the act, as for a proposal
+        findings.append(Finding(code, a, b, p, f"message_model:{code.value}", rule.severity,
+                                detail=f"整条消息的模型判断，置信度{p:.2f}" if zh else f"whole-message model, p={p:.2f}"))  # fmt: skip
+    return findings
+
+
+def _carrier(proposer, text: str, spans: list[tuple[int, int]], code) -> tuple[int, int] | None:
+    """The sentence the sentence model finds most likely to carry `code`."""
+    if not spans or code not in proposer.codes:
+        return None
+    probs = proposer.probabilities(text, spans)[:, proposer.codes.index(code)]
+    return spans[int(np.argmax(probs))]
+
+
 def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None = None,
           statistical: bool = True) -> LegalityReport:  # fmt: skip
     """Vet a draft under PRC law. Deterministic, no LLM; violations ordered by position then code.
@@ -190,9 +244,10 @@ def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None 
     """
     reg = registry or get_registry()
     seg = Segments(text)
-    findings = _drop_backstops(_pattern_findings(reg, seg, case) + structural_findings(reg, seg, case), seg)
-    if statistical:
-        findings += _statistical_findings(reg, seg, findings)
+    structural = structural_findings(reg, seg, case)
+    kept = _drop_backstops(_pattern_findings(reg, seg, case) + structural, seg)
+    pattern = [f for f in kept if not any(f is s for s in structural)]
+    findings = _message_layer(reg, seg, pattern, structural, statistical)
     merged = [make_violation(reg.rules[f.code], f, text) for f in _merge(findings)]
     violations = [v for v in merged if v.severity != Severity.warning]
     # a warning where the same code is already a violation in that place adds nothing

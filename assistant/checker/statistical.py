@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import ConfigDict, Field
 
+from assistant.checker.message_model import ANY, MessageModel, MessageSetting, build_message_model, message_rows
 from assistant.errors import RuleError
 from assistant.models import Model, ViolationCode
 from assistant.settings import KNOWLEDGE_DIR, get_settings
@@ -34,7 +35,7 @@ from assistant.text.segment import sentence_spans
 
 __all__ = ["StatisticalConfig", "Proposer", "get_proposer", "proposer_for", "load_examples", "sentence_spans", "MODEL_VERSION"]
 
-MODEL_VERSION = "5-sklearn"  # bump when featurisation or training changes: old caches are then ignored
+MODEL_VERSION = "6-message"  # bump when featurisation or training changes: old caches are then ignored
 CONFIG_FILE = "_statistical.yaml"
 # Codes decided by numbers, articles and hours are the structural checks' job, never a sentence model's.
 STRUCTURAL_CODES = {ViolationCode.CONTACT_TIME, ViolationCode.CITATION_INVALID}
@@ -53,6 +54,7 @@ class StatisticalConfig(Model):
     hash_bits: int = Field(default=18, ge=12, le=22)
     c: float = Field(default=4.0, gt=0)  # inverse L2 strength of each logistic regression
     codes: dict[ViolationCode, CodeSetting]
+    message: MessageSetting | None = None  # the message-level detector (message_model.py); None = off
 
 
 # --------------------------------------------------------------------------- training data
@@ -107,8 +109,9 @@ def _train(rows: list[tuple[str, list[str]]], codes: list[str], cfg: Statistical
 class Proposer:
     """Scores sentences for each configured code; `propose` returns (sentence index, code, probability)."""
 
-    def __init__(self, cfg: StatisticalConfig, model: dict[str, np.ndarray], key: str) -> None:
-        self.cfg, self.key = cfg, key
+    def __init__(self, cfg: StatisticalConfig, model: dict[str, np.ndarray], key: str,
+                 message: MessageModel | None = None) -> None:  # fmt: skip
+        self.cfg, self.key, self.message = cfg, key, message
         self.linear = LinearModel(model, cfg.hash_bits)
         self.codes = [ViolationCode(c) for c in self.linear.names]
         self.thresholds = np.array([cfg.codes[c].threshold for c in self.codes], np.float32)
@@ -140,7 +143,7 @@ def model_key(directory: Path, cfg: StatisticalConfig) -> str:
     h = hashlib.sha256((directory / cfg.examples).read_bytes())
     for path in training_files(cfg):
         h.update(path.name.encode() + path.read_bytes())
-    settings = cfg.model_dump(exclude={"codes"}, mode="json")
+    settings = cfg.model_dump(exclude={"codes", "message"}, mode="json")  # thresholds do not change training
     h.update(json.dumps([settings, sorted(c.value for c in cfg.codes), MODEL_VERSION], sort_keys=True).encode())
     return h.hexdigest()[:20]
 
@@ -154,15 +157,31 @@ def build_proposer(directory: Path, cache_dir: Path) -> Proposer | None:
         raise RuleError(f"{CONFIG_FILE}: examples file {cfg.examples} not found")
     key = model_key(directory, cfg)
     path = cache_dir / f"model-{key}.npz"
+    codes = sorted(c.value for c in cfg.codes if c not in STRUCTURAL_CODES)
+    examples = load_examples(directory / cfg.examples)
     model = load_arrays(path, ("columns", "weights", "bias", "names", "idf", "multiclass"))
     if model is None:  # absent or damaged: train
-        codes = sorted(c.value for c in cfg.codes if c not in STRUCTURAL_CODES)
-        rows = load_examples(directory / cfg.examples)
+        rows = list(examples)
         for batch in training_files(cfg):
             rows += message_sentences(batch)
         model = _train(rows, codes, cfg)
         save_arrays(path, model)
-    return Proposer(cfg, model, key)
+    return Proposer(cfg, model, key, _message_model(cfg, examples, codes, cache_dir / f"message-{key}.npz"))
+
+
+def _message_model(cfg: StatisticalConfig, examples: list[tuple[str, list[str]]], codes: list[str],
+                   path: Path) -> MessageModel | None:  # fmt: skip
+    if cfg.message is None:
+        return None
+    learnable = set(codes)
+
+    def rows() -> list[tuple[str, set[str]]]:
+        out = [(t, (found := set(labels) & learnable) | ({ANY} if found else set())) for t, labels in examples]
+        for batch in training_files(cfg):
+            out += message_rows(batch, learnable)
+        return out
+
+    return build_message_model(cfg.message, rows, codes, bits=cfg.hash_bits, c=cfg.c, path=path)
 
 
 @lru_cache(maxsize=4)
