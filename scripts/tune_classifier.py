@@ -18,8 +18,10 @@ from assistant.intake import extract_case
 from evals.classify_eval import scores
 from evals.judgement_eval import EVAL_TODAY, batches, load_batch
 
-UNCLEAR = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0]
-OVERRULE = [0.6, 0.7, 0.8, 0.9, 1.0]
+UNCLEAR = [0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0]
+OVERRULE = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+AGAINST = [0.0, 0.5, 0.6, 1.0]  # sureness the model needs to contradict the rules' axis evidence
+MARGIN = [0.0, 0.1, 0.2, 0.3]  # how much the model must prefer its label to overturn a definite verdict
 
 
 def main() -> int:
@@ -31,24 +33,28 @@ def main() -> int:
     seen = []
     for r in rows:
         verdict, decisive = rules_verdict(extract_case(r["narrative"], today=EVAL_TODAY))
-        seen.append((r["label"], verdict.category, decisive, model.probabilities(r["narrative"])))
+        seen.append((r["label"], verdict.category, decisive, model.probabilities(r["narrative"]), (verdict.ability, verdict.willingness)))
     gold = [g for g, *_ in seen]
-    rules_only = scores(gold, [c.value for _, c, _, _ in seen])["macro_f1"]
+    rules_only = scores(gold, [c.value for _, c, *_ in seen])["macro_f1"]
     print(f"rules only: macro-F1 {rules_only:.3f}")
     best = None
     for u in UNCLEAR:
         for o in OVERRULE:
-            fusion = Fusion(decide_when_unclear=u, overrule=o)
-            f1 = scores(gold, [_fuse(c, d, p, fusion).value for _, c, d, p in seen])["macro_f1"]
-            key = (f1, u + o)  # on a tie, the model decides less
-            if best is None or key > best[0]:
-                best = (key, u, o)
-    (f1, _), u, o = best
-    print(f"best on dev: decide_when_unclear {u}, overrule {o}: macro-F1 {f1:.3f}")
+            for m in MARGIN:
+              for a in AGAINST:
+                fusion = Fusion(decide_when_unclear=u, overrule=o, margin=m, against_evidence=a)
+                f1 = scores(gold, [_fuse(c, d, p, fusion, axes).value for _, c, d, p, axes in seen])["macro_f1"]
+                key = (round(f1, 3), u + o + m + a)  # on a tie (to the third decimal), the model decides less
+                if best is None or key > best[0]:
+                    best = (key, u, o, m, a)
+    (f1, _), u, o, m, a = best
+    print(f"best on dev: decide_when_unclear {u}, overrule {o}, margin {m}, against_evidence {a}: macro-F1 {f1:.3f}")
     if args.write:
         text = CONFIG_FILE.read_text(encoding="utf-8")
         text = re.sub(r"decide_when_unclear: .*", f"decide_when_unclear: {u}", text)
         text = re.sub(r"overrule: .*", f"overrule: {o}", text)
+        text = re.sub(r"margin: .*", f"margin: {m}", text) if "margin:" in text else text.rstrip() + f"\n  margin: {m}\n"
+        text = re.sub(r"against_evidence: .*", f"against_evidence: {a}", text) if "against_evidence:" in text else text.rstrip() + f"\n  against_evidence: {a}\n"
         CONFIG_FILE.write_text(text, encoding="utf-8")
     return 0
 

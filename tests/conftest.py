@@ -21,7 +21,7 @@ SESSION_DATA = Path(tempfile.mkdtemp(prefix="debt-tests-"))
 # read-only for tests: linked from var/ (the converted embedding model, the GGUF files)
 LINKED = ("models", "llm")
 # written by tests (index builds, caches): a session copy, so var/ is never touched
-COPIED = ("chroma", "checker_model", "cache")
+COPIED = ("chroma", "checker_model", "assess_model", "cache")
 
 for name in LINKED:
     if (VAR / name).is_dir():

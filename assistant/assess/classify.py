@@ -295,15 +295,24 @@ def _find_hits(text: str, c: CompiledBook, english: bool, semantic: bool, settin
     return sorted(hits + extra, key=lambda h: (h.start, h.end))
 
 
-def _fuse(category: Category, decisive: bool, probabilities: dict[str, float], fusion: Fusion) -> Category:
-    """The rules' verdict, or the learned model's where the rules found too little or the model is sure enough."""
+def _fuse(category: Category, decisive: bool, probabilities: dict[str, float], fusion: Fusion,
+          axes: tuple[float, float] = (0.0, 0.0)) -> Category:  # fmt: skip
+    """The rules' verdict, or the learned model's where the rules found too little or the model is sure enough.
+
+    `axes` are the rules' (ability, willingness) scores: below `against_evidence` the model may not call bad
+    faith where the willingness evidence is good (a part payment from the proceeds of a sale), nor hardship
+    where the ability evidence says he can pay."""
     best = max(probabilities, key=probabilities.get)
     sure = probabilities[best]
+    ability, willingness = axes
     if best == category.value or decisive:
         return category  # a decisive rule (asset stripping, a judgment ignored) is never overturned
+    contradicted = (best == Category.bad_faith.value and willingness > 0) or (best == Category.hardship.value and ability > 0)
+    if contradicted and sure < fusion.against_evidence:
+        return category
     if category == Category.unclear and best != Category.unclear.value and sure >= fusion.decide_when_unclear:
         return Category(best)
-    if category != Category.unclear and sure >= fusion.overrule:
+    if category != Category.unclear and sure >= fusion.overrule and sure - probabilities[category.value] >= fusion.margin:
         return Category(best)
     return category
 
@@ -329,7 +338,8 @@ def classify(
     if model is None:
         return assessment
     probabilities = model.probabilities(case.narrative)
-    fused = _fuse(assessment.category, decisive, probabilities, load_assess_config().fusion)
+    fused = _fuse(assessment.category, decisive, probabilities, load_assess_config().fusion,
+                  (assessment.ability, assessment.willingness))  # fmt: skip
     update: dict = {"model_probabilities": probabilities}
     if fused != assessment.category:
         lang = "en" if case.language == "en" or not CJK.search(case.narrative) else "zh"
