@@ -15,7 +15,18 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from assistant.intake.debt import is_legal_question
-from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DebtType, DraftKind, LegalPosition, Model, Stage
+from assistant.models import (
+    Assessment,
+    Basis,
+    Case,
+    Category,
+    ContactStatus,
+    DebtType,
+    DraftKind,
+    LegalPosition,
+    Model,
+    Stage,
+)
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.datafiles import load_model
 
