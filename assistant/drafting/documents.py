@@ -12,6 +12,7 @@ from typing import Literal
 from assistant.drafting.templates import get_registry
 from assistant.drafting.values import DraftValues, build_values
 from assistant.errors import DraftWithheld
+from assistant.intake.debt import asks_for_filing
 from assistant.models import (
     Assessment,
     Case,
@@ -61,8 +62,10 @@ def draft_documents(
     """
     if strategy.stage == Stage.decline or not position.protected:
         return []
-    return [render_draft(kind, case, assessment, position, strategy, language=case.language)
-            for kind in KINDS_BY_STAGE[strategy.stage]]
+    kinds = list(KINDS_BY_STAGE[strategy.stage])
+    if asks_for_filing(case.narrative) and DraftKind.complaint not in kinds:
+        kinds.append(DraftKind.complaint)  # asked for the papers to sue with: the 民事起诉状 for this debt
+    return [render_draft(kind, case, assessment, position, strategy, language=case.language) for kind in kinds]
 
 
 def render_draft(

@@ -51,9 +51,9 @@ __all__ = [
 
 CIVIL_CODE = "中华人民共和国民法典"
 PRESERVATION_DEADLINE_DAYS = 30  # 民事诉讼法第一百零四条第三款: sue within 30 days of pre-suit preservation
-# The addressee stays the plaintiff's choice among the competent courts (民事诉讼法第三十六条); the courts and their
-# rules are in the pack's jurisdiction table. (A bare court name on its own line also trips the checker's
-# statistical IMPERSONATE_AUTHORITY proposer.)
+# The addressee is the competent court when the rules of jurisdiction name exactly one; with a choice it stays the
+# plaintiff's (民事诉讼法第三十六条), the courts and their rules being in the pack's jurisdiction table. (The checker's
+# `addressee` cue knows a court on the line after 此致 is the addressee, not the sender speaking as a court.)
 ADDRESSEE = "【待补充：受诉法院（从管辖法院表中选择）】"
 
 
@@ -399,13 +399,18 @@ def _signature(role: str, case: Case) -> list[str]:
     return ["", f"{role}：{case.creditor.name or missing(role + '签名或盖章')}", missing("日期")]
 
 
+def _addressee(j: Jurisdiction) -> str:
+    named = [c.court for c in j.courts if "【" not in c.court]
+    return named[0] if len(named) == 1 else ADDRESSEE
+
+
 def _complaint(form: ComplaintForm, filler: _Filler, court: str) -> FilingDocument:
     rows: list[list[str]] = []
     for section in form.sections:
         for field in section.fields:
             rows.append([section.section, field.label, filler.value(field)])
     table = FilingTable(title=form.title, header=["部分", "要素", "内容"], rows=rows)
-    lines = [f"案由：{form.case_type}", *_lines_of(table), "", "此致", ADDRESSEE, *_signature("具状人", filler.case)]
+    lines = [f"案由：{form.case_type}", *_lines_of(table), "", "此致", _addressee(filler.jurisdiction), *_signature("具状人", filler.case)]
     blanks = [r[1] for r in rows if "【待补充" in r[2]]
     return FilingDocument(name="complaint", draft=_draft(form.title, "\n".join(lines), blanks), tables=[table])
 
@@ -437,7 +442,7 @@ def _preservation(case: Case, filler: _Filler, court: str) -> FilingDocument:
         f"（《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第一百五十二条）。申请人拟提供的担保：{missing('担保方式（现金、保函、保险保单保函或财产）及数额')}。",
         "",
         "此致",
-        ADDRESSEE,
+        _addressee(filler.jurisdiction),
         *_signature("申请人", case),
     ]
     filler.questions.append("您准备以何种方式提供保全担保（现金、银行保函、保险公司保单保函或其他财产），金额多少？")
@@ -547,7 +552,8 @@ def build_filing_pack(case: Case, position: LegalPosition, *, jurisdiction: Juri
     docs += [fee_doc, _jurisdiction_doc(j), _checklist(case, j, preservation, court)]
     note = (f"{form.provenance.follows}；现行版本：{form.provenance.current_version}；"
             f"{'已' if form.provenance.confirmed_against_official_text else '未'}与官方文本核对")
-    filler.questions.append("向哪一个有管辖权的法院起诉（见管辖法院表）？")
+    if _addressee(j) == ADDRESSEE:
+        filler.questions.append("向哪一个有管辖权的法院起诉（见管辖法院表）？")
     questions = list(dict.fromkeys(j.questions + filler.questions))
     return FilingPack(
         debt_type=debt_type, case_type=form.case_type, form_note=note, jurisdiction=j, fees=fees,

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from assistant.errors import MissingVariableError, TemplateError
-from assistant.models import DraftKind, Model, Tone
+from assistant.models import DebtType, DraftKind, Model, Tone
 from assistant.settings import PROMPTS_DIR
 from assistant.text.datafiles import load_model
 
@@ -93,10 +93,45 @@ class _Label(_Strict):
     en: str
 
 
+class _DebtLabels(_Strict):
+    start: _Label
+    amount: _Label
+    due: _Label
+    owed: _Label
+
+
+class DebtWording(_Strict):
+    """How the documents name one type of debt (_catalogue.yaml `debt_types`)."""
+
+    trade: bool  # business correspondence (您方/我方) rather than a private loan
+    money: _Label
+    owed: _Label
+    pay: _Label
+    settle: _Label
+    unpaid: _Label
+    origin: _Label
+    facts: str
+    duty: _Label
+    roles: tuple[str, str]  # (creditor, debtor) in an agreement
+    claim: str
+    labels: _DebtLabels
+
+
+class _Voice(_Strict):
+    zh: tuple[str, str, str, str]  # you, I (loan); you, I (trade)
+    en: tuple[str, str, str, str]
+
+
 class TemplateCatalogue(_Strict):
     variables: dict[str, _Label]
     tones: dict[DraftKind, dict[Literal["hardship", "bad_faith", "unclear"], Tone]]
     basis_sentences: dict[Literal["letter", "document"], _Label]
+    debt_types: dict[DebtType, DebtWording]
+    voices: dict[DraftKind, _Voice]
+
+    def wording(self, debt_type: DebtType | None) -> DebtWording:
+        """A debt of unknown type, or a guarantee claim, is worded as the loan it usually is."""
+        return self.debt_types.get(debt_type or DebtType.loan) or self.debt_types[DebtType.loan]
 
     @model_validator(mode="after")
     def _names(self) -> TemplateCatalogue:
@@ -108,6 +143,10 @@ class TemplateCatalogue(_Strict):
         for kind in DraftKind:
             if kind not in self.tones:
                 raise ValueError(f"no tone table for {kind.value}")
+            if kind not in self.voices:
+                raise ValueError(f"no voice for {kind.value}")
+        if DebtType.loan not in self.debt_types:
+            raise ValueError("debt_types needs the loan wording (the default)")
         return self
 
 

@@ -33,6 +33,7 @@ _ABSOLUTE: list[tuple[str, int]] = [
     (r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)", 0),
     (rf"{_MON}\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})", re.I),
     (rf"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+(?P<y>(?:19|20)\d{{2}})", re.I),
+    (r"(?P<relm>上上个月|上上月|上个月|上月|这个月|本月|下个月|下月)(?P<part>底|末|初|中旬|下旬|上旬)", 0),
     (rf"(?P<rel>大前年|前年|去年|今年)(?:的)?{_MONTH}\s*月(?:份)?(?:{_DAY}\s*[日号])?{_PART}", 0),
     (rf"{_YEAR}\s*年\s*{_MONTH}\s*月(?:份)?{_PART}", 0),
     (rf"(?P<end>(?:the\s+)?end\s+of\s+){_MON}\s+(?P<y>(?:19|20)\d{{2}})", re.I),
@@ -51,6 +52,7 @@ _ABSOLUTE: list[tuple[str, int]] = [
 ]
 _ABSOLUTE_RX = [re.compile(p, f) for p, f in _ABSOLUTE]
 _REL_YEAR = {"大前年": -3, "前年": -2, "去年": -1, "今年": 0, "last year": -1, "this year": 0}
+_REL_MONTH = {"上上个月": -2, "上上月": -2, "上个月": -1, "上月": -1, "这个月": 0, "本月": 0, "下个月": 1, "下月": 1}
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ def _yearless(month: int, day: int, today: date, anchor: date | None) -> date:
 def _resolve(m: re.Match[str], today: date, anchor: date | None) -> tuple[date, Precision]:
     g = m.groupdict()
     part = "底" if g.get("end") else g.get("part")
+    if g.get("relm"):  # 上个月底: the end of last month
+        month_start = add_months(today.replace(day=1), _REL_MONTH[g["relm"]])
+        return _in_month(month_start.year, month_start.month, part)
     month = parse_small_int(g["m"]) if g.get("m") else (_MONTHS_EN[g["mon"].lower()] if g.get("mon") else None)
     day = parse_small_int(g["d"]) if g.get("d") else None
     if g.get("y"):
@@ -202,7 +207,7 @@ def find_dates(text: str, today: date, lex: Dates) -> list[DateMention]:
             taken.append(m.span())
             raw.append((m.start(), m.end(), None, value, precision))
     anchor: tuple[int, date] | None = None  # the last mention with a year, for 3月1日 in the same sentence
-    year_groups = ("y", "rel")
+    year_groups = ("y", "rel", "relm")
     for start, end, m, value, precision in sorted(raw, key=lambda r: r[0]):
         if m is not None:
             same_sentence = anchor is not None and not re.search(r"[。！？!?\n；;]", text[anchor[0] : start])

@@ -11,7 +11,7 @@ from assistant.intake.text import Hit, find_terms
 from assistant.models import DebtType, Fact, Model, Span
 from assistant.text.datafiles import load_model
 
-__all__ = ["DebtLexicon", "load_debt_lexicon", "debt_type", "acknowledged", "reachable", "is_legal_question", "unlawful_requests"]
+__all__ = ["DebtLexicon", "load_debt_lexicon", "debt_type", "acknowledged", "reachable", "is_legal_question", "unlawful_requests", "asks_for_filing"]
 
 
 class _Types(Model):
@@ -48,6 +48,7 @@ class DebtLexicon(Model):
     address_known: _Cued
     question: _Question
     unlawful_requests: _Unlawful
+    filing_request: _Cued
 
 
 @lru_cache(maxsize=1)
@@ -114,3 +115,8 @@ def unlawful_requests(text: str) -> list[str]:
     """The kinds of unlawful act the message asks for (intimidation, exposure, third parties, spouse)."""
     kinds = load_debt_lexicon().unlawful_requests.kinds
     return [kind for kind, terms in kinds.items() if any(True for _ in terms.finditer(text))]
+
+
+def asks_for_filing(text: str) -> bool:
+    """The creditor asks for the papers to sue with (请帮我准备起诉材料 / prepare the filing); "不想起诉" does not."""
+    return bool(_positive(load_debt_lexicon().filing_request, text))

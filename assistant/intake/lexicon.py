@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from assistant.errors import RuleError
 from assistant.models import EvidenceKind, Model, PartyKind, RatePeriod
@@ -184,12 +184,24 @@ class Facts(Model):
     provinces: Provinces
 
 
+class QuestionText(Model):
+    zh: str
+    en: str
+
+
 class Question(Model):
     field: str
     zh: str
     en: str
     why_zh: str
     why_en: str
+    # the question in the words of a debt that is not a loan (goods: 送货单、对账单…); the `trade` entry serves
+    # every such debt without its own
+    by_type: dict[str, QuestionText] = Field(default_factory=dict)
+
+    def asked(self, debt_type: str | None, language: str) -> str:
+        own = self.by_type.get(debt_type or "") or (self.by_type.get("trade") if debt_type not in (None, "loan", "guarantee") else None)
+        return getattr(own or self, language)
 
 
 class Questions(Model):

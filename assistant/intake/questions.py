@@ -34,5 +34,7 @@ def missing_facts(case: Case) -> list[MissingFact]:
         needed = _NEEDED.get(q.field)
         if needed is None or needed(case):
             zh = case.language == "zh"
-            missing.append(MissingFact(field=q.field, question=q.zh if zh else q.en, why=q.why_zh if zh else q.why_en))
+            debt_type = case.debt_type.value.value if case.debt_type else None
+            question = q.asked(debt_type, case.language)
+            missing.append(MissingFact(field=q.field, question=question, why=q.why_zh if zh else q.why_en))
     return missing

@@ -15,7 +15,18 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from assistant.intake.debt import is_legal_question
-from assistant.models import Assessment, Basis, Case, Category, ContactStatus, DraftKind, LegalPosition, Model, Stage
+from assistant.models import (
+    Assessment,
+    Basis,
+    Case,
+    Category,
+    ContactStatus,
+    DebtType,
+    DraftKind,
+    LegalPosition,
+    Model,
+    Stage,
+)
 from assistant.settings import KNOWLEDGE_DIR
 from assistant.text.datafiles import load_model
 
@@ -92,6 +103,16 @@ class _Thresholds(Model):
     demand_deadline_days: int = Field(ge=1)
 
 
+class _DebtTypes(Model):
+    """Debts that are not loans: their payment articles, documents, evidence and words."""
+
+    loan_only: list[str]
+    payment: dict[DebtType, list[_BasisRef]]
+    documents: dict[DraftKind, list[_BasisRef]]
+    evidence: dict[DebtType, _BilingualList]
+    replace: dict[str, dict[str, str]]
+
+
 class StrategyRules(Model):
     laws: dict[str, str]
     thresholds: _Thresholds
@@ -102,6 +123,27 @@ class StrategyRules(Model):
     answer_topics: list[_AnswerTopic] = Field(default_factory=list)
     refusals: dict[str, _Refusal] = Field(default_factory=dict)
     condition_facts: dict[str, _Bilingual] = Field(default_factory=dict)
+    debt_types: _DebtTypes | None = None
+
+    def for_debt(self, basis: list[Basis], debt_type: DebtType | None) -> list[Basis]:
+        """A loan's articles as they stand; for another debt its payment articles replace the loan-only ones."""
+        payment = self.payment_basis(debt_type)
+        if not payment:
+            return basis
+        assert self.debt_types is not None
+        out: list[Basis] = []
+        for b in basis:
+            if b.law == self.laws["civil_code"] and b.article in self.debt_types.loan_only:
+                out += [p for p in payment if p not in out]
+            elif b not in out:
+                out.append(b)
+        return out
+
+    def payment_basis(self, debt_type: DebtType | None) -> list[Basis]:
+        """The articles a debt's payment rests on; empty for a loan (or an unknown type or a guarantee)."""
+        if self.debt_types is None or debt_type is None:
+            return []
+        return self.basis(self.debt_types.payment.get(debt_type, []))
 
     @model_validator(mode="after")
     def _references_resolve(self) -> StrategyRules:
@@ -109,6 +151,9 @@ class StrategyRules(Model):
         refs += [b for s in self.steps.values() for b in s.basis]
         refs += [b for bs in self.documents.values() for b in bs]
         refs += [b for t in self.answer_topics for b in t.basis] + [b for r in self.refusals.values() for b in r.basis]
+        if self.debt_types is not None:
+            refs += [b for bs in self.debt_types.payment.values() for b in bs]
+            refs += [b for bs in self.debt_types.documents.values() for b in bs]
         for ref in refs:
             if ref.law not in self.laws:
                 raise ValueError(f"unknown law alias {ref.law!r}: add it under `laws`")
@@ -137,9 +182,20 @@ def load_strategy_rules(path: Path = STRATEGY_FILE) -> StrategyRules:
     return load_model(path, StrategyRules)
 
 
-def document_basis(kind: DraftKind) -> list[Basis]:
-    """The articles a document of this kind may cite."""
+def document_basis(kind: DraftKind, debt_type: DebtType | None = None) -> list[Basis]:
+    """The articles a document of this kind may cite: for a debt that is not a loan, its payment articles
+    and the general contract articles (knowledge/strategy.yaml `debt_types`); agreements keep their own."""
     rules = load_strategy_rules()
+    payment = rules.payment_basis(debt_type)
+    if payment and rules.debt_types is not None and kind in rules.debt_types.documents:
+        refs = rules.debt_types.documents[kind]
+        if not refs:
+            return []
+        out: list[Basis] = []
+        for b in payment + rules.basis(refs):
+            if b not in out:
+                out.append(b)
+        return out
     return rules.basis(rules.documents.get(kind, []))
 
 

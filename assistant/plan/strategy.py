@@ -63,22 +63,23 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
     track = [step_id for step_id in rule.track if holds(rules.steps[step_id].only_if, facts)]
     # the articles behind the choice of stage go with the first step that belongs to that stage
     anchor = next((sid for sid in track if rules.steps[sid].stage == rule.stage), track[0])
+    debt_type = fact_value(case.debt_type)
     for step_id in track:
         tpl = rules.steps[step_id]
         stage = tpl.stage or rule.stage
         basis = rules.basis(tpl.basis)
         if tpl.document is not None:
-            basis += rules.basis(rules.documents.get(tpl.document, []))
+            basis += document_basis(tpl.document, debt_type)
         if step_id == anchor:
             basis += rules.basis(rule.basis)
         steps.append(
             PlanStep(
                 when=case.today + timedelta(days=tpl.offset_days),
                 stage=stage,
-                action=getattr(tpl.action, lang),
+                action=_in_debts_words(rules, getattr(tpl.action, lang), debt_type, lang),
                 channel=getattr(tpl.channel, lang),
-                evidence_to_keep=list(getattr(tpl.evidence, lang)),
-                basis=_unique(basis),
+                evidence_to_keep=_evidence(rules, step_id, [*getattr(tpl.evidence, lang)], debt_type, lang),
+                basis=_unique(rules.for_debt(basis, debt_type)),
             )
         )
     if rule.stage == Stage.answer and steps:
@@ -111,6 +112,23 @@ def plan_strategy(case: Case, assessment: Assessment, position: LegalPosition) -
         warnings=warnings,
         rule=rule.id,
     )
+
+
+def _in_debts_words(rules: StrategyRules, text: str, debt_type, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """A step written for a loan, in the words of the debt at hand (strategy.yaml `debt_types.replace`)."""
+    if not rules.payment_basis(debt_type) or rules.debt_types is None:
+        return text
+    for loan_words, own in rules.debt_types.replace.get(lang, {}).items():
+        text = text.replace(loan_words, own)
+    return text
+
+
+def _evidence(rules: StrategyRules, step_id: str, items: list[str], debt_type, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What to keep: the evidence step lists the debt type's own papers (买卖: 合同、送货单、对账单、发票…)."""
+    own = rules.debt_types.evidence.get(debt_type) if rules.debt_types is not None and debt_type else None
+    if step_id == "gather_evidence" and own is not None:
+        return list(getattr(own, lang))
+    return [_in_debts_words(rules, item, debt_type, lang) for item in items]
 
 
 def _grounds(rules: StrategyRules, rule: StrategyRule, facts: Facts, lang: str) -> str:
