@@ -160,7 +160,7 @@ def _write_message(message) -> int:
     path = RULES_DIR / CONFIG_FILE
     m = message.model_dump()
     line = (f"message: {{threshold: {m['threshold']}, veto: {m['veto']}, code_threshold: {m['code_threshold']},"
-            f" window_chars: {m['window_chars']}, vetoable: [{', '.join(m['vetoable'])}]}}")
+            f" window_chars: {m['window_chars']}, c: {m['c']}, vetoable: [{', '.join(m['vetoable'])}]}}")
     path.write_text(re.sub(r"^message: .*$", line, path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     return 0
 

@@ -166,7 +166,8 @@ def build_proposer(directory: Path, cache_dir: Path) -> Proposer | None:
             rows += message_sentences(batch)
         model = _train(rows, codes, cfg)
         save_arrays(path, model)
-    return Proposer(cfg, model, key, _message_model(cfg, examples, codes, cache_dir / f"message-{key}.npz"))
+    c = cfg.message.c if cfg.message is not None and cfg.message.c else cfg.c
+    return Proposer(cfg, model, key, _message_model(cfg, examples, codes, cache_dir / f"message-{key}-c{c:g}.npz"))
 
 
 def _message_model(cfg: StatisticalConfig, examples: list[tuple[str, list[str]]], codes: list[str],
@@ -181,7 +182,7 @@ def _message_model(cfg: StatisticalConfig, examples: list[tuple[str, list[str]]]
             out += message_rows(batch, learnable)
         return out
 
-    return build_message_model(cfg.message, rows, codes, bits=cfg.hash_bits, c=cfg.c, path=path)
+    return build_message_model(cfg.message, rows, codes, bits=cfg.hash_bits, c=cfg.message.c or cfg.c, path=path)
 
 
 @lru_cache(maxsize=4)
