@@ -80,7 +80,7 @@ def main() -> int:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--budget", type=float, default=0.005, help="extra false-positive rate allowed per code")
     ap.add_argument("--message-only", action="store_true", help="tune only the message layer")
-    ap.add_argument("--message-fpr", type=float, default=0.10, help="false-positive rate the message layer may reach")
+    ap.add_argument("--message-fpr", type=float, default=0.09, help="false-positive rate the message layer may reach")
     args = ap.parse_args()
     reg = get_registry()
     cfg = load_config(RULES_DIR)
