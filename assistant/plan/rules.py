@@ -234,6 +234,17 @@ def _freshly_due(f: Facts) -> bool:
     return not _evasive(f) and f.assessment.category != Category.bad_faith
 
 
+# what the assessment saw the debtor own or spend: assets a court can preserve (民事诉讼法第一百零三条)
+_ASSET_SIGNALS = {"has_assets", "big_purchase", "business_thriving"}
+
+
+def _has_assets(f: Facts) -> bool:
+    said = fact_value(f.case.debtor_has_assets)
+    if said is not None:
+        return said is True
+    return any(s.code in _ASSET_SIGNALS and s.weight > 0 for s in f.assessment.signals)
+
+
 # the assessment's own signals of assets leaving (民法典第五百三十八条、第五百三十九条)
 _FLIGHT_SIGNALS = {"asset_transfer", "undervalue_sale", "sham_divorce"}
 
@@ -254,7 +265,7 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "hardship": lambda f: f.assessment.category == Category.hardship,
     "bad_faith": lambda f: f.assessment.category == Category.bad_faith,
     "unclear": lambda f: f.assessment.category == Category.unclear,
-    "has_assets": lambda f: fact_value(f.case.debtor_has_assets) is True,
+    "has_assets": _has_assets,
     "debtor_evasive": _evasive,
     "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
     "acknowledged_money_debt": _acknowledged_money_debt,
