@@ -148,3 +148,95 @@ def test_every_answer_and_refusal_article_is_in_the_statute_db() -> None:
         law = rules.laws[ref.law]
         if ref.law in ("civil_code", "cpl"):
             assert get_article(law, ref.article) is not None, (law, ref.article)
+
+
+# --------------------------------------------------------------------------- failure kinds (blind train batches)
+
+
+def test_stamped_settlement_of_a_works_debt_goes_to_payment_order():
+    # a works debt with its amount in a stamped settlement: the amount is read, the debt is acknowledged
+    text = (
+        "我们给一家酒店做了空调安装，结算单对方盖了公章，确认工程款尾款12万元，约定9月30日前付清。"
+        "到现在没付，对方一直说在走流程，酒店照常营业，地址没变。"
+    )
+    assert advise(text).stage == Stage.payment_order
+
+
+def test_confirmation_by_email_in_english_is_an_acknowledgement():
+    text = (
+        "A packaging client in Ningbo owes us RMB 64,000. Their finance lead wrote on 3 October: 'We confirm the balance "
+        "and will pay by 31 October.' Nothing came. Same office, no complaints."
+    )
+    assert extract_case(text, TODAY).acknowledged is not None
+    assert advise(text).stage == Stage.payment_order
+
+
+def test_client_refusing_acceptance_over_quality_is_a_disputed_debt_for_a_court():
+    text = "给一家餐厅做了门头招牌，合同4万，收了1万。老板说灯箱颜色不符合约定，一直不验收，剩下3万不给，还要我们赔。"
+    advice = advise(text)
+    assert advice.stage == Stage.litigation
+    assert "支付令" not in advice.stage_reason
+
+
+def test_debtor_selling_his_flat_and_leaving_is_sued_with_preservation():
+    text = "朋友欠我25万，借条在，今年7月到期。最近发现他房子挂牌卖房了，还说明年要去加拿大定居，我一问他就说卖了再说。"
+    advice = advise(text)
+    assert advice.stage == Stage.litigation
+    assert "财产保全" in plan_text(advice)
+
+
+def test_stalling_on_wechat_with_nothing_in_writing_calls_for_a_written_demand():
+    text = "客户欠我们印刷费2.6万，8月就该付了。我微信上催了好几次，对接人每次都说下周、下周，一直拖着不给。"
+    assert advise(text).stage == Stage.formal_notice
+
+
+def test_written_demand_ignored_by_a_stalling_debtor_calls_for_a_lawyer_letter():
+    text = "一家装饰公司欠我们石材货款18万，10月用EMS寄了催款函，对方签收了但没回音，电话里还是说再等等，拖着不付，公司照常营业。"
+    assert advise(text).stage == Stage.lawyer_letter
+
+
+def test_unlawful_request_inside_a_short_question_keeps_the_lawful_stage():
+    # a question mark does not make it a legal question when the message asks to do something unlawful
+    text = "他欠我1.5万工钱，写了欠条，人在本地。我能不能把他店里的货直接拉走抵账？"
+    advice = advise(text)
+    assert "detention" not in unlawful_requests(text) and unlawful_requests(text)
+    assert advice.stage not in (Stage.answer, Stage.decline)
+
+
+def test_confining_the_debtor_is_refused():
+    text = "那人欠我们8万货款一直躲着，下周他来厂里开会，我们打算把他关在办公室里，不还钱不让走。"
+    assert "detention" in unlawful_requests(text)
+    assert "非法拘禁" in advise(text).stage_reason
+
+
+def test_settled_debt_with_a_request_to_shame_is_declined():
+    text = "他欠我的钱其实早就还清了，但拖了我很久，我咽不下这口气，帮我写段话发朋友圈曝光他是老赖。"
+    assert advise(text).stage == Stage.decline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们帮人介绍代孕，客户还欠服务费8万不给，能起诉吗？",
+        "他让我帮他跑分，用我的银行卡收款转款，欠我提成2万，能告他吗？",
+    ],
+)
+def test_fees_for_an_illegal_service_are_declined(text):
+    assert advise(text).stage == Stage.decline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借条和收条有什么区别？",
+        "对方在电话里说会还，这算不算承认了债务？",
+    ],
+)
+def test_a_short_legal_question_is_answered(text):
+    assert is_legal_question(text)
+    assert advise(text).stage == Stage.answer
+
+
+def test_a_case_asking_for_the_fastest_route_is_not_a_legal_question():
+    text = "客户盖章确认欠我们加工费5.2万，10月31日到期没付，对方正常经营，想问走什么程序最快？"
+    assert not is_legal_question(text)

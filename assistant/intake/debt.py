@@ -11,7 +11,10 @@ from assistant.intake.text import Hit, find_terms
 from assistant.models import DebtType, Fact, Model, Span
 from assistant.text.datafiles import load_model
 
-__all__ = ["DebtLexicon", "load_debt_lexicon", "debt_type", "acknowledged", "reachable", "is_legal_question", "unlawful_requests", "asks_for_filing"]
+__all__ = [
+    "DebtLexicon", "load_debt_lexicon", "debt_type", "acknowledged", "reachable", "is_legal_question", "unlawful_requests",
+    "asks_for_filing", "flight_risk", "nothing_owed",
+]
 
 
 class _Types(Model):
@@ -46,6 +49,8 @@ class DebtLexicon(Model):
     acknowledged: _Cued
     unreachable: _Cued
     address_known: _Cued
+    flight: _Cued
+    settled: _Cued
     question: _Question
     unlawful_requests: _Unlawful
     filing_request: _Cued
@@ -102,6 +107,17 @@ def reachable(text: str) -> Fact[bool] | None:
     if lost:
         return Fact[bool](value=False, source=_span(lost[0]))
     return None
+
+
+def flight_risk(text: str) -> bool:
+    """The debtor is moving assets away or leaving for good: preservation cannot wait for a letter
+    (民事诉讼法第一百零三条、第一百零四条)."""
+    return bool(_positive(load_debt_lexicon().flight, text))
+
+
+def nothing_owed(text: str) -> bool:
+    """The creditor says the debt is paid or settled (民法典第五百五十七条): nothing left to collect."""
+    return bool(_positive(load_debt_lexicon().settled, text))
 
 
 def is_legal_question(text: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from assistant.intake.debt import is_legal_question
+from assistant.intake.debt import flight_risk, is_legal_question, nothing_owed, unlawful_requests
 from assistant.models import (
     Assessment,
     Basis,
@@ -290,6 +290,27 @@ def _freshly_due(f: Facts) -> bool:
     return not _evasive(f) and f.assessment.category != Category.bad_faith
 
 
+# what the assessment saw the debtor own or spend: assets a court can preserve (民事诉讼法第一百零三条)
+_ASSET_SIGNALS = {"has_assets", "big_purchase", "business_thriving"}
+
+
+def _has_assets(f: Facts) -> bool:
+    said = fact_value(f.case.debtor_has_assets)
+    if said is not None:
+        return said is True
+    return any(s.code in _ASSET_SIGNALS and s.weight > 0 for s in f.assessment.signals)
+
+
+# the assessment's own signals of assets leaving (民法典第五百三十八条、第五百三十九条)
+_FLIGHT_SIGNALS = {"asset_transfer", "undervalue_sale", "sham_divorce"}
+
+
+def _asset_flight(f: Facts) -> bool:
+    """Assets being moved or sold off, or the debtor leaving for good: preserve before warning him."""
+    signalled = any(s.code in _FLIGHT_SIGNALS and s.weight < 0 for s in f.assessment.signals)
+    return signalled or flight_risk(f.case.narrative)
+
+
 _WRITTEN = {"letter", "ems", "post", "mail", "courier", "lawyer_letter", "email"}
 
 CONDITIONS: dict[str, Callable[[Facts], bool]] = {
@@ -300,7 +321,7 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     "hardship": lambda f: f.assessment.category == Category.hardship,
     "bad_faith": lambda f: f.assessment.category == Category.bad_faith,
     "unclear": lambda f: f.assessment.category == Category.unclear,
-    "has_assets": lambda f: fact_value(f.case.debtor_has_assets) is True,
+    "has_assets": _has_assets,
     "debtor_evasive": _evasive,
     "acknowledged": lambda f: fact_value(f.case.acknowledged) is True,
     "acknowledged_money_debt": _acknowledged_money_debt,
@@ -310,6 +331,9 @@ CONDITIONS: dict[str, Callable[[Facts], bool]] = {
     and f.case.debtor_offer_monthly is None
     and f.case.debtor_offer_down_payment is None,
     "undisputed": _undisputed,
+    "asset_flight": _asset_flight,
+    "unlawful_request": lambda f: bool(unlawful_requests(f.case.narrative)),
+    "nothing_owed": lambda f: nothing_owed(f.case.narrative),
     "said_undisputed": lambda f: fact_value(f.case.disputed) is False,
     "disputed": lambda f: fact_value(f.case.disputed) is True,
     "payment_order_eligible": _payment_order_eligible,
