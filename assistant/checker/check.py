@@ -6,7 +6,9 @@ Patterns propose, checks confirm, context adjusts (the rules are data in knowled
    reported, a quoted word, a lawful court route) or confirm it (a non-payment condition);
 3. named validators look at the case (a licensed lender may report to 征信, a private one may not);
 4. structural checks (checker_structural) compare rates and amounts with the case and the 4×LPR cap,
-   verify every citation, and read contact times against the configured window.
+   verify every citation, and read contact times against the configured window;
+5. learned models (statistical.py per sentence, message_model.py per message) propose what the patterns
+   missed, and the message model vetoes imprecise patterns on messages that read as lawful collection.
 The checker only reports; assistant.checker.rewrite acts on the report.
 """
 
@@ -216,7 +218,6 @@ def _message_layer(reg: RuleRegistry, seg: Segments, pattern: list[Finding], str
     blocking = [f for f in findings if f.severity != Severity.warning]
     for code, p in model.codes_of(probs):
         rule = reg.rules.get(code)
-        # beside what the patterns found, the model adds a code only when it is as sure of it as of the message
         if rule is None or any(f.code == code for f in blocking) or (blocking and p < EXTRA_CODE_PROBABILITY):
             continue
         a, b = _carrier(proposer, seg.text, [s for s in spans if lo <= s[0] and s[1] <= hi], code) or (lo, hi)
