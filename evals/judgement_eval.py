@@ -107,9 +107,11 @@ def score_narratives(label_fn: Callable[[str], str], rows: list[dict[str, Any]])
 
 def score_questions(search_fn: Callable[[str, int], Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Recall@1/3/5 and MRR of the gold articles for layperson questions, overall and per language."""
+    from assistant.text.article_numbers import normalise_article  # writers give 第2条 or 第二条
     from evals.retrieval_eval import _call, _first_rank, _summary
 
-    ranks = {r["id"]: _first_rank(_call(search_fn, r["query"]), {(g["law"], g["article"]) for g in r["gold"]}) for r in rows}
+    ranks = {r["id"]: _first_rank(_call(search_fn, r["query"]), {(g["law"], normalise_article(g["article"])) for g in r["gold"]})
+             for r in rows}
     out = {"all": _summary(list(ranks.values()))}
     for lang in sorted({r.get("lang", "zh") for r in rows}):
         out[lang] = _summary([ranks[r["id"]] for r in rows if r.get("lang", "zh") == lang])
