@@ -154,20 +154,23 @@ def make_violation(rule: Rule, f: Finding, text: str) -> Violation:
 
 # --------------------------------------------------------------------------- statistical proposals
 
-def _statistical_findings(reg: RuleRegistry, seg: Segments, found: list[Finding]) -> list[Finding]:
-    """Sentences the statistical proposer flags, confirmed by context, where no pattern found the code."""
-    if not reg.directory:
-        return []
-    proposer = proposer_for(reg.directory)
+def _statistical_findings(reg: RuleRegistry, seg: Segments, found: list[Finding], proposer=None,
+                          spans: list[tuple[int, int]] | None = None, probs: np.ndarray | None = None) -> list[Finding]:  # fmt: skip
+    """Sentences the statistical proposer flags, confirmed by context, where no pattern found the code.
+
+    `proposer`, `spans` and `probs` when the caller already has them (the message layer scores once)."""
     if proposer is None:
-        return []
+        proposer = proposer_for(reg.directory) if reg.directory else None
+        if proposer is None:
+            return []
+    if spans is None:
+        spans = sentence_spans(seg.text, seg.sentence_ends)
     unknown = proposer.cue_names - reg.cues.keys()
     if unknown:
         raise RuleError(f"_statistical.yaml: unknown context cue(s) {sorted(unknown)}")
-    spans = sentence_spans(seg.text, seg.sentence_ends)
     out: list[Finding] = []
     cues: dict[tuple[int, str], bool] = {}  # one sentence's cues are shared by all codes proposed there
-    for i, code, prob in proposer.propose(seg.text, spans):
+    for i, code, prob in proposer.propose(seg.text, spans, probs):
         lo, hi = spans[i]
         rule = reg.rules.get(code)
         if rule is None or any(f.code == code and f.start < hi and lo < f.end for f in found):
@@ -198,11 +201,12 @@ def _message_layer(reg: RuleRegistry, seg: Segments, pattern: list[Finding], str
     findings = pattern + structural
     if proposer is None:
         return findings
-    findings += _statistical_findings(reg, seg, findings)
+    spans = sentence_spans(seg.text, seg.sentence_ends)
+    sentence_probs = proposer.probabilities(seg.text, spans) if spans else None  # scored once, used twice
+    findings += _statistical_findings(reg, seg, findings, proposer, spans, sentence_probs)
     model = proposer.message
     if model is None:
         return findings
-    spans = sentence_spans(seg.text, seg.sentence_ends)
     worst = model.worst_window(seg.text, spans)
     if worst is None:
         return findings
@@ -220,7 +224,7 @@ def _message_layer(reg: RuleRegistry, seg: Segments, pattern: list[Finding], str
         rule = reg.rules.get(code)
         if rule is None or any(f.code == code for f in blocking) or (blocking and p < EXTRA_CODE_PROBABILITY):
             continue
-        a, b = _carrier(proposer, seg.text, [s for s in spans if lo <= s[0] and s[1] <= hi], code) or (lo, hi)
+        a, b = _carrier(proposer, spans, sentence_probs, (lo, hi), code) or (lo, hi)
         setting = proposer.cfg.codes.get(code)
         if setting is not None and any(sentence_cue(reg, name, seg, a, b) for name in setting.cancel):
             continue  # the carrying sentence denies, reports, quotes or condemns the act, as for a proposal
@@ -229,12 +233,14 @@ def _message_layer(reg: RuleRegistry, seg: Segments, pattern: list[Finding], str
     return findings
 
 
-def _carrier(proposer, text: str, spans: list[tuple[int, int]], code) -> tuple[int, int] | None:
-    """The sentence the sentence model finds most likely to carry `code`."""
-    if not spans or code not in proposer.codes:
+def _carrier(proposer, spans: list[tuple[int, int]], probs: np.ndarray | None, window: tuple[int, int],
+             code) -> tuple[int, int] | None:  # fmt: skip
+    """The sentence of the window that the sentence model finds most likely to carry `code`."""
+    inside = [i for i, (a, b) in enumerate(spans) if window[0] <= a and b <= window[1]]
+    if not inside or probs is None or code not in proposer.codes:
         return None
-    probs = proposer.probabilities(text, spans)[:, proposer.codes.index(code)]
-    return spans[int(np.argmax(probs))]
+    column = probs[inside, proposer.codes.index(code)]
+    return spans[inside[int(np.argmax(column))]]
 
 
 def check(text: str, case: Case | None = None, *, registry: RuleRegistry | None = None,

@@ -124,10 +124,11 @@ class Proposer:
     def probabilities(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         return self.probabilities_of([text[a:b] for a, b in spans])
 
-    def propose(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, ViolationCode, float]]:
+    def propose(self, text: str, spans: list[tuple[int, int]], probs: np.ndarray | None = None) -> list[tuple[int, ViolationCode, float]]:
+        """Proposals above each code's threshold; `probs` when the caller already scored these spans."""
         if not spans:
             return []
-        probs = self.probabilities(text, spans)
+        probs = self.probabilities(text, spans) if probs is None else probs
         rows, cols = np.nonzero(probs >= self.thresholds)
         return [(int(i), self.codes[int(k)], float(probs[i, k])) for i, k in zip(rows.tolist(), cols.tolist())]
 
