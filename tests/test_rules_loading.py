@@ -73,3 +73,13 @@ def test_unreadable_yaml_raises(rules_dir: Path) -> None:
     (rules_dir / "insult.yaml").write_text("code: [unclosed", encoding="utf-8")
     with pytest.raises(RuleError, match="insult.yaml"):
         load_rules(rules_dir)
+
+
+def test_a_bad_line_in_a_training_batch_is_named_by_file_and_line(tmp_path) -> None:
+    from assistant.errors import RuleError
+    from assistant.text.datafiles import read_jsonl
+
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"text": "请于月底前还款。"}\n\n不是JSON\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"batch\.jsonl:3: bad training message"):
+        read_jsonl(batch, lambda row: row["text"], what="training message")

@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from assistant.errors import RuleError
 from assistant.models import Category, Model
 from assistant.settings import KNOWLEDGE_DIR, get_settings
-from assistant.text.datafiles import load_model
+from assistant.text.datafiles import load_model, read_jsonl
 from assistant.text.embeddings import SentenceEmbeddings
 from assistant.text.ngrams import LinearModel, load_arrays, save_arrays, train_linear
 
@@ -69,14 +69,7 @@ def _training_rows(cfg: AssessModelConfig, knowledge_dir: Path) -> tuple[list[Pa
     files = sorted({p for pattern in cfg.training for p in knowledge_dir.glob(pattern)})
     rows = []
     for path in files:
-        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                rows.append((str(row["narrative"]), Category(row["label"]).value))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise RuleError(f"{path.name}:{no}: bad training narrative: {exc}") from exc
+        rows += read_jsonl(path, lambda row: (str(row["narrative"]), Category(row["label"]).value), what="training narrative")
     return files, rows
 
 

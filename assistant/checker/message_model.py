@@ -20,15 +20,14 @@ its worst window. Deterministic, cached by content hash under settings.data_dir/
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from pydantic import ConfigDict, Field
 
-from assistant.errors import RuleError
 from assistant.models import Model, ViolationCode
+from assistant.text.datafiles import read_jsonl
 from assistant.text.ngrams import LinearModel, load_arrays, save_arrays, train_linear
 
 __all__ = ["MessageSetting", "MessageModel", "build_message_model", "message_rows", "windows", "ANY"]
@@ -51,17 +50,12 @@ class MessageSetting(Model):
 
 def message_rows(path: Path, codes: set[str]) -> list[tuple[str, set[str]]]:
     """(message text, its learnable codes plus ANY when unlawful) for one training batch."""
-    out = []
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            found = {ViolationCode(c["code"]).value for c in row["codes"]} & codes
-            out.append((str(row["text"]), found | ({ANY} if found else set())))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RuleError(f"{path.name}:{no}: bad training message: {exc}") from exc
-    return out
+
+    def parse(row: dict) -> tuple[str, set[str]]:
+        found = {ViolationCode(c["code"]).value for c in row["codes"]} & codes
+        return str(row["text"]), found | ({ANY} if found else set())
+
+    return read_jsonl(path, parse, what="training message")
 
 
 def windows(spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:

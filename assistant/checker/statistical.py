@@ -29,7 +29,7 @@ from assistant.checker.message_model import ANY, MessageModel, MessageSetting, b
 from assistant.errors import RuleError
 from assistant.models import Model, ViolationCode
 from assistant.settings import KNOWLEDGE_DIR, get_settings
-from assistant.text.datafiles import load_model
+from assistant.text.datafiles import load_model, read_jsonl
 from assistant.text.ngrams import LinearModel, load_arrays, save_arrays, train_linear
 from assistant.text.segment import sentence_spans
 
@@ -86,15 +86,11 @@ def training_files(cfg: StatisticalConfig, knowledge_dir: Path = KNOWLEDGE_DIR) 
 
 def message_sentences(path: Path) -> list[tuple[str, list[str]]]:
     """The sentences of each labelled message, each with the codes whose span it overlaps."""
+    def parse(row: dict) -> tuple[str, list[tuple[str, str]]]:
+        return str(row["text"]), [(ViolationCode(c["code"]).value, str(c["span"])) for c in row["codes"]]
+
     out = []
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            text, labels = str(row["text"]), [(ViolationCode(c["code"]).value, str(c["span"])) for c in row["codes"]]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RuleError(f"{path.name}:{no}: bad training message: {exc}") from exc
+    for text, labels in read_jsonl(path, parse, what="training message"):
         located = [(code, text.find(span), len(span)) for code, span in labels]
         for lo, hi in sentence_spans(text):
             codes = sorted({code for code, at, n in located if at >= 0 and at < hi and lo < at + n})

@@ -25,7 +25,7 @@ from assistant.law import statutes
 from assistant.models import Citation, Model
 from assistant.settings import KNOWLEDGE_DIR, Settings, get_settings
 from assistant.text.article_numbers import normalise_article, to_chinese_article
-from assistant.text.datafiles import load_model
+from assistant.text.datafiles import load_model, read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -183,17 +183,12 @@ def asked_questions(knowledge_dir: Path = KNOWLEDGE_DIR) -> dict[tuple[str, str]
 
     knowledge/training/questions/*.jsonl are layperson questions written blind to the index, each with its
     gold article(s); the eval splits live under evals/ and never reach the index."""
+    def parse(row: dict) -> tuple[list[tuple[str, str]], str]:
+        return [(statutes.resolve_law(g["law"]) or g["law"], g["article"]) for g in row["gold"]], str(row["query"]).strip()
+
     out: dict[tuple[str, str], list[str]] = {}
     for path in sorted((knowledge_dir / "training" / "questions").glob("*.jsonl")):
-        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                pairs = [(statutes.resolve_law(g["law"]) or g["law"], g["article"]) for g in row["gold"]]
-                query = str(row["query"]).strip()
-            except (ValueError, KeyError, TypeError) as exc:
-                raise KnowledgeError(f"{path.name}:{no}: bad training question: {exc}") from exc
+        for pairs, query in read_jsonl(path, parse, what="training question", error=KnowledgeError):
             for key in pairs:
                 out.setdefault(key, []).append(query)
     return out
